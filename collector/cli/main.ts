@@ -1,0 +1,86 @@
+// `fleetlog` — parses the first words into a command from the table, runs it, exits with its code.
+// The only module that calls process.exit.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { Command, CommandIo } from './command.js';
+import { COMMANDS } from './commands.js';
+
+function packageVersion(): string {
+  let dir = fileURLToPath(new URL('.', import.meta.url));
+  for (let i = 0; i < 5; i += 1) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'fleetlog') return pkg.version ?? '0.0.0';
+    } catch { /* keep looking upwards */ }
+    dir = join(dir, '..');
+  }
+  return '0.0.0';
+}
+
+export const VERSION = packageVersion();
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length), 8);
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    'Usage: fleetlog <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'fleetlog <command> --help   help for one command',
+    'fleetlog --version          print the version',
+  ].join('\n');
+}
+
+/** Finds the command whose name matches the most leading words of argv. */
+export function findCommand(argv: readonly string[]): { command: Command; rest: readonly string[] } | undefined {
+  let best: { command: Command; rest: readonly string[] } | undefined;
+  let bestWords = 0;
+  for (const command of COMMANDS) {
+    const words = command.name.split(' ');
+    if (words.length > bestWords && words.every((w, i) => argv[i] === w)) {
+      best = { command, rest: argv.slice(words.length) };
+      bestWords = words.length;
+    }
+  }
+  return best;
+}
+
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.stdout.write(`${usage()}\n`);
+    return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'version') {
+    io.stdout.write(`fleetlog ${VERSION}\n`);
+    return 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    io.stderr.write(`fleetlog: unknown command '${argv[0]}'.\n\n${usage()}\n`);
+    return 2;
+  }
+  if (found.rest.includes('--help') || found.rest.includes('-h')) {
+    io.stdout.write(`${found.command.help.trimEnd()}\n`);
+    return 0;
+  }
+  return found.command.run(found.rest, io);
+}
+
+const isEntry = process.argv[1] !== undefined && /fleetlog(\.js)?$|main\.(ts|js)$/.test(process.argv[1]);
+if (isEntry) {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  const io: CommandIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal };
+  main(process.argv.slice(2), io).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => {
+      process.stderr.write(`fleetlog: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
