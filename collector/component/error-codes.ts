@@ -17,6 +17,9 @@ export const COLLECTOR_ERROR_CODES = {
   FLEETLOG_ERR_CONFIG_ENV: 'A ${env:NAME} reference to an unset variable with no default.',
   FLEETLOG_ERR_CONFIG_CONFLICT: 'Two components claim the same resource (a port, a file).',
   FLEETLOG_ERR_CONFIG_RULE: 'A cross-field rule of a plugin failed.',
+  FLEETLOG_ERR_CONFIG_REQUIRED: 'A required key is missing.',
+  FLEETLOG_ERR_CONFIG_UNUSED: 'A declared component is used by no pipeline (a warning; it is not started).',
+  FLEETLOG_ERR_CONFIG_DURABILITY: 'A setting that could lose data (a warning from the durability lint).',
   // plugins
   FLEETLOG_ERR_PLUGIN_LOAD: 'An external plugin module could not be loaded or does not export a factory.',
   FLEETLOG_ERR_PLUGIN_DUPLICATE: 'Two plugins register the same type.',

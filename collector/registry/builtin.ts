@@ -1,0 +1,6 @@
+// The plugins bundled with fleetlog, registered by a static list (explicit beats discovery). To add one: import
+// its factory (the plugin folder's index.ts default export) and add it to the list.
+import type { AnyFactory } from '../component/contract.js';
+
+export const BUILTIN_FACTORIES: readonly AnyFactory[] = [
+];
