@@ -11,13 +11,21 @@ export interface DeliveryStats {
   /** Age of the oldest record not yet acknowledged by the exporter, in seconds (0 when empty). */
   oldestUnsentAgeSeconds: number;
   sentRecords: number;
+  /** Records of sends that failed and are retried (a record counts once per failed attempt). */
+  sendFailedRecords: number;
   retries: number;
   deadLetteredRecords: number;
   droppedByPolicyRecords: number;
   corruptRecords: number;
+  fsyncs: number;
   lastError?: string;
 }
 
+/**
+ * The node owns the exporter's lifecycle: start() opens the queue (recovery), starts the exporter and the send
+ * loop; shutdown() drains until its deadline, keeps the rest queued, and shuts the exporter down. The pipeline
+ * calls the node's start/shutdown, not the exporter's.
+ */
 export interface DeliveryNode extends Component, LogsConsumer {
   readonly id: string;
   stats(): DeliveryStats;
@@ -27,6 +35,10 @@ export interface DeliveryNodeOptions {
   settings: Settings;
   exporter: Exporter;
   config: DeliveryConfig;
-  /** The exporter's queue folder (under service.storage.directory). */
+  /** The exporter's queue folder (under service.storage.directory; see queueDirectoryFor in queue-paths.ts). */
   directory: string;
+  /** How long shutdown() keeps sending before it leaves the rest queued (default 5 s). */
+  shutdownTimeoutMs?: number;
+  /** With `full_policy: block`, how long consume() waits for space before rejecting (retryable) with FLEETLOG_ERR_QUEUE_FULL (default 5 s). */
+  fullWaitMs?: number;
 }

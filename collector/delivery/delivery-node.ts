@@ -1,0 +1,140 @@
+// createDeliveryNode: what the pipeline puts in front of every exporter (DESIGN §4). consume() resolves once the
+// batch is in the exporter's queue (durable on disk unless `queue.enabled: false`); a send loop delivers it. The
+// node owns the exporter's lifecycle: start() starts the exporter, then the loop; shutdown() drains within the
+// deadline, leaves the rest queued, then shuts the exporter down.
+import { mkdir } from 'node:fs/promises';
+import type { LogBatch } from '../component/log-record.js';
+import { FleetlogError, errorMessage } from '../component/errors.js';
+import { DeadLetters } from './dead-letters.js';
+import { DeliveryMetrics } from './delivery-metrics.js';
+import { MemoryQueue } from './memory-queue.js';
+import { SendLoop } from './send-loop.js';
+import type { DeliveryQueue } from './queue.js';
+import type { DeliveryNode, DeliveryNodeOptions, DeliveryStats } from './types.js';
+
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
+export const DEFAULT_FULL_WAIT_MS = 5_000;
+const GAUGE_REFRESH_MS = 5_000;
+
+export function createDeliveryNode(options: DeliveryNodeOptions): DeliveryNode {
+  return new DeliveryNodeImpl(options);
+}
+
+class DeliveryNodeImpl implements DeliveryNode {
+  readonly id: string;
+  #o: DeliveryNodeOptions;
+  #metrics: DeliveryMetrics;
+  #queue: DeliveryQueue;
+  #deadLetters: DeadLetters;
+  #loop: SendLoop;
+  #started: Promise<void> | undefined;
+  #stopped: Promise<void> | undefined;
+  #gaugeTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: DeliveryNodeOptions) {
+    this.#o = options;
+    this.id = options.settings.id;
+    this.#metrics = new DeliveryMetrics(options.settings.meter);
+    const { queue } = options.config;
+    // First cut: the in-memory queue for both settings; the disk queue (disk-queue.ts) replaces it for enabled: true.
+    this.#queue = new MemoryQueue({
+      maxBytes: queue.maxBytes,
+      fullPolicy: queue.fullPolicy,
+      fullWaitMs: options.fullWaitMs ?? DEFAULT_FULL_WAIT_MS,
+      events: this.#metrics.queueEvents(),
+    });
+    this.#deadLetters = new DeadLetters(options.directory, options.settings.id);
+    this.#loop = new SendLoop({
+      exporter: options.exporter,
+      queue: this.#queue,
+      config: options.config,
+      deadLetters: this.#deadLetters,
+      metrics: this.#metrics,
+      logger: options.settings.logger,
+      onProgress: () => this.#refreshGauges(),
+    });
+  }
+
+  start(): Promise<void> {
+    this.#started ??= (async () => {
+      await mkdir(this.#o.directory, { recursive: true });
+      await this.#queue.open();
+      await this.#o.exporter.start();
+      this.#loop.start();
+      this.#refreshGauges();
+    })();
+    return this.#started;
+  }
+
+  async consume(batch: LogBatch): Promise<void> {
+    if (this.#stopped) throw new FleetlogError('FLEETLOG_ERR_QUEUE_IO', `Exporter ${this.id} is shutting down; the batch was not queued.`);
+    if (!this.#started) throw new FleetlogError('FLEETLOG_ERR_QUEUE_IO', `Exporter ${this.id} is not started; the batch was not queued.`);
+    await this.#started;
+    if (batch.records.length === 0) return;
+    await this.#queue.append(batch);
+    this.#refreshGauges();
+  }
+
+  shutdown(): Promise<void> {
+    this.#stopped ??= (async () => {
+      const deadlineMs = Date.now() + (this.#o.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+      if (this.#started) {
+        try {
+          await this.#started;
+          await this.#loop.drain(deadlineMs);
+        } catch (error) {
+          this.#o.settings.logger.error('Delivery did not start cleanly; nothing to drain.', { error: errorMessage(error) });
+        }
+      }
+      this.#stopGaugeTimer();
+      await this.#queue.close();
+      await this.#o.exporter.shutdown();
+    })();
+    return this.#stopped;
+  }
+
+  stats(): DeliveryStats {
+    const q = this.#queue.stats();
+    const c = this.#loop.counters;
+    const oldest = this.#oldestUnsentAtMs();
+    return {
+      queuedRecords: q.queuedRecords,
+      queuedBytes: q.queuedBytes,
+      oldestUnsentAgeSeconds: oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000),
+      sentRecords: c.sentRecords,
+      sendFailedRecords: c.sendFailedRecords,
+      retries: c.retries,
+      deadLetteredRecords: c.deadLetteredRecords,
+      droppedByPolicyRecords: q.droppedByPolicyRecords,
+      corruptRecords: q.corruptRecords,
+      fsyncs: q.fsyncs,
+      ...(c.lastError === undefined ? {} : { lastError: c.lastError }),
+    };
+  }
+
+  #oldestUnsentAtMs(): number | undefined {
+    const q = this.#queue.stats();
+    if (q.queuedRecords === 0) return undefined;
+    return this.#loop.pendingOldestAtMs ?? q.oldestUnackedAtMs;
+  }
+
+  #refreshGauges(): void {
+    const q = this.#queue.stats();
+    this.#metrics.queueBytes.set(q.queuedBytes);
+    this.#metrics.queueRecords.set(q.queuedRecords);
+    const oldest = this.#oldestUnsentAtMs();
+    this.#metrics.oldestUnsentAge.set(oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
+    // The age grows while records wait: refresh it on a timer, but only while something is queued.
+    if (q.queuedRecords > 0 && this.#gaugeTimer === undefined && !this.#stopped) {
+      this.#gaugeTimer = setInterval(() => this.#refreshGauges(), GAUGE_REFRESH_MS);
+      this.#gaugeTimer.unref();
+    } else if (q.queuedRecords === 0) {
+      this.#stopGaugeTimer();
+    }
+  }
+
+  #stopGaugeTimer(): void {
+    if (this.#gaugeTimer !== undefined) clearInterval(this.#gaugeTimer);
+    this.#gaugeTimer = undefined;
+  }
+}

@@ -1,0 +1,94 @@
+// Helpers for this folder's tests: settings with a recording meter, a scripted exporter, records and temp dirs.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Counter, Exporter, Gauge, Logger, Meter, Settings } from '../component/contract.js';
+import { msToUnixNano, type LogBatch, type LogRecord } from '../component/log-record.js';
+import type { SendResult } from '../component/send-result.js';
+import { toDeliveryConfig, type DeliveryConfig, type DeliveryYaml } from './config.js';
+
+export class RecordingMeter implements Meter {
+  readonly values = new Map<string, number>();
+  counter(name: string): Counter {
+    return { add: (value) => this.values.set(name, (this.values.get(name) ?? 0) + value) };
+  }
+  gauge(name: string): Gauge {
+    return { set: (value) => this.values.set(name, value) };
+  }
+}
+
+const quietLogger: Logger = {
+  debug() {}, info() {}, warn() {}, error() {},
+  child() {
+    return quietLogger;
+  },
+};
+
+export function testSettings(id = 'test_exporter', meter: Meter = new RecordingMeter(), storageDir = tmpdir()): Settings {
+  return { id, kind: 'exporter', logger: quietLogger, meter, storageDir, resource: {}, reportStatus() {} };
+}
+
+export function record(seq: number, severityNumber = 9, body = `line ${seq}`): LogRecord {
+  const now = msToUnixNano(Date.now());
+  return { timeUnixNano: now, observedTimeUnixNano: now, severityNumber, severityText: '', body, attributes: { seq } };
+}
+
+export function batchOf(from: number, count: number, severityNumber = 9, resource: LogBatch['resource'] = { 'device.id': 'vm-1' }): LogBatch {
+  return { resource, records: Array.from({ length: count }, (_, i) => record(from + i, severityNumber)) };
+}
+
+/** The `seq` attribute of every record of the batches, in order. */
+export function seqsOf(batches: readonly LogBatch[]): number[] {
+  return batches.flatMap((b) => b.records.map((r) => r.attributes.seq as number));
+}
+
+/** An exporter whose outcome per call comes from `script` (default ok); it records what it accepted. */
+export class ScriptedExporter implements Exporter {
+  readonly accepted: LogBatch[] = [];
+  readonly attempts: { atMs: number; records: number }[] = [];
+  started = 0;
+  stopped = 0;
+  script: (batch: LogBatch, attempt: number, signal: AbortSignal) => SendResult | Promise<SendResult>;
+
+  constructor(script?: ScriptedExporter['script']) {
+    this.script = script ?? (() => ({ outcome: 'ok' }));
+  }
+  async start(): Promise<void> {
+    this.started += 1;
+  }
+  async shutdown(): Promise<void> {
+    this.stopped += 1;
+  }
+  async send(batch: LogBatch, signal: AbortSignal): Promise<SendResult> {
+    this.attempts.push({ atMs: Date.now(), records: batch.records.length });
+    const result = await this.script(batch, this.attempts.length - 1, signal);
+    if (result.outcome === 'ok') this.accepted.push(structuredClone(batch));
+    return result;
+  }
+}
+
+export function fastConfig(yaml: DeliveryYaml = {}): DeliveryConfig {
+  return toDeliveryConfig({
+    ...yaml,
+    retry: { initial_interval: 10, max_interval: 50, jitter: 0, ...yaml.retry },
+    batch: { max_age: 5, ...yaml.batch },
+  });
+}
+
+export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'fleetlog-delivery-'));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls `condition` every 5 ms until true; fails after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
