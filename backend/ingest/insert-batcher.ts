@@ -1,0 +1,133 @@
+// Collects rows from many requests into inserts of ≥ batchMaxRows rows or ≤ batchMaxDelayMs old, so ClickHouse
+// sees few, large inserts. `add()` resolves when the rows are stored (the caller answers its client only then),
+// and rejects with ApiError when storage is back-pressured: 429 when too many rows are waiting, 503 when the
+// engine failed (unreachable, overloaded) — in both cases nothing of that request is acknowledged.
+import { ApiError, isApiError } from '../errors.js';
+import type { LogRowInsert } from '../store/log-row.js';
+
+export interface BatcherOptions {
+  readonly maxRows: number;
+  readonly maxDelayMs: number;
+  readonly maxPendingRows: number;
+  /** Inserts running at once (each is one engine call). */
+  readonly concurrency?: number;
+}
+
+export interface BatcherStats {
+  insertedRows: number;
+  inserts: number;
+  failedInserts: number;
+  refusedRows: number;
+  pendingRows: number;
+  insertSeconds: number;
+}
+
+interface Waiter {
+  readonly rows: readonly LogRowInsert[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+export type InsertFn = (rows: readonly LogRowInsert[]) => Promise<void>;
+
+export class InsertBatcher {
+  readonly #insert: InsertFn;
+  readonly #options: BatcherOptions;
+  #queue: Waiter[] = [];
+  #queuedRows = 0;
+  #inFlightRows = 0;
+  #running = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly stats: BatcherStats = { insertedRows: 0, inserts: 0, failedInserts: 0, refusedRows: 0, pendingRows: 0, insertSeconds: 0 };
+
+  constructor(insert: InsertFn, options: BatcherOptions) {
+    this.#insert = insert;
+    this.#options = options;
+  }
+
+  get pendingRows(): number {
+    return this.#queuedRows + this.#inFlightRows;
+  }
+
+  add(rows: readonly LogRowInsert[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    if (this.#closed) return Promise.reject(new ApiError('FLEETLOG_ERR_BACKPRESSURE', 'the server is shutting down', { retryAfterSeconds: 5 }));
+    if (this.pendingRows + rows.length > this.#options.maxPendingRows && this.pendingRows > 0) {
+      this.stats.refusedRows += rows.length;
+      return Promise.reject(new ApiError('FLEETLOG_ERR_RATE_LIMITED',
+        `${this.pendingRows} rows are waiting for storage (limit ${this.#options.maxPendingRows}); retry later`, { retryAfterSeconds: 1 }));
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ rows, resolve, reject });
+      this.#queuedRows += rows.length;
+      this.stats.pendingRows = this.pendingRows;
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    const concurrency = this.#options.concurrency ?? 2;
+    while (this.#queuedRows >= this.#options.maxRows && this.#running < concurrency) this.#flush();
+    if (this.#queuedRows > 0 && this.#timer === undefined && this.#running < concurrency && !this.#closed) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        if (this.#queuedRows > 0 && this.#running < concurrency) this.#flush();
+        else if (this.#queuedRows > 0) this.#schedule();
+      }, this.#options.maxDelayMs);
+    }
+  }
+
+  /** Takes whole requests from the queue up to ~maxRows and inserts them as one. */
+  #flush(): void {
+    if (this.#timer !== undefined) { clearTimeout(this.#timer); this.#timer = undefined; }
+    const taken: Waiter[] = [];
+    let count = 0;
+    while (this.#queue.length > 0 && (count === 0 || count + this.#queue[0]!.rows.length <= this.#options.maxRows * 2)) {
+      const waiter = this.#queue.shift()!;
+      taken.push(waiter);
+      count += waiter.rows.length;
+      if (count >= this.#options.maxRows) break;
+    }
+    this.#queuedRows -= count;
+    this.#inFlightRows += count;
+    this.#running += 1;
+    const rows: LogRowInsert[] = [];
+    for (const waiter of taken) for (const row of waiter.rows) rows.push(row);
+    const started = performance.now();
+    const done = this.#insert(rows).then(
+      () => {
+        this.stats.insertedRows += count;
+        this.stats.inserts += 1;
+        for (const waiter of taken) waiter.resolve();
+      },
+      (error: unknown) => {
+        this.stats.failedInserts += 1;
+        // Anything but refused credentials is "not now" for the client: it keeps the batch and retries.
+        const answer = isApiError(error) && (error.code === 'FLEETLOG_ERR_BACKPRESSURE' || error.code === 'FLEETLOG_ERR_STORE_AUTH')
+          ? error
+          : new ApiError('FLEETLOG_ERR_BACKPRESSURE', `storage insert failed: ${(error as Error).message}`, { cause: error, retryAfterSeconds: 5 });
+        for (const waiter of taken) waiter.reject(answer);
+      },
+    ).finally(() => {
+      this.stats.insertSeconds += (performance.now() - started) / 1000;
+      this.#inFlightRows -= count;
+      this.#running -= 1;
+      this.stats.pendingRows = this.pendingRows;
+      this.#inFlight.delete(done);
+      this.#schedule();
+    });
+    this.#inFlight.add(done);
+  }
+
+  /** Flushes what is waiting and waits for every insert; later add() calls are refused. Idempotent. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer !== undefined) { clearTimeout(this.#timer); this.#timer = undefined; }
+    while (this.#queuedRows > 0 || this.#inFlight.size > 0) {
+      if (this.#queuedRows > 0 && this.#running < (this.#options.concurrency ?? 2)) this.#flush();
+      else await Promise.race(this.#inFlight);
+    }
+  }
+}

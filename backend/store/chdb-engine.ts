@@ -1,0 +1,99 @@
+// Embedded ClickHouse (chDB). One data folder per process (the engine is a process singleton and locks the
+// folder). chDB's async calls run on libuv worker threads, so queries do not block the event loop; rows are
+// parsed on the main thread (JSONEachRow), which bench/backend-ingest.ts measures.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ApiError } from '../errors.js';
+import { QUERY_SETTINGS, type QueryParams, type SqlEngine } from './engine.js';
+
+type ChdbModule = typeof import('chdb');
+type ChdbSession = InstanceType<ChdbModule['Session']>;
+
+const SETTINGS_SQL = Object.entries(QUERY_SETTINGS).map(([k, v]) => `${k} = ${typeof v === 'number' ? v : `'${v}'`}`).join(', ');
+
+function withSettings(sql: string): string {
+  return `${sql.trimEnd().replace(/;$/, '')} SETTINGS ${SETTINGS_SQL}`;
+}
+
+function parseRows<T>(text: string): T[] {
+  const rows: T[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    if (end > start) rows.push(JSON.parse(text.slice(start, end)) as T);
+    start = end + 1;
+  }
+  return rows;
+}
+
+export class ChdbEngine implements SqlEngine {
+  readonly kind = 'embedded' as const;
+  readonly path: string;
+  #session: ChdbSession | undefined;
+
+  private constructor(path: string, session: ChdbSession) {
+    this.path = path;
+    this.#session = session;
+  }
+
+  /** Opens (creating) the data folder. Throws ApiError FLEETLOG_ERR_STORE_LOCKED when another process has it. */
+  static async open(path: string): Promise<ChdbEngine> {
+    const absolute = resolve(path);
+    mkdirSync(absolute, { recursive: true });
+    let chdb: ChdbModule;
+    try {
+      chdb = await import('chdb');
+    } catch (error) {
+      throw new ApiError('FLEETLOG_ERR_STORE', 'the embedded store needs the optional dependency chdb (npm install chdb)', { cause: error });
+    }
+    try {
+      return new ChdbEngine(absolute, new chdb.Session(absolute));
+    } catch (error) {
+      const text = `${String((error as Error).message)} ${String(((error as Error).cause as Error | undefined)?.message ?? '')}`;
+      if (/lock|already|in use/i.test(text) || (error as { code?: string }).code === 'CHDB_CONNECTION') {
+        throw new ApiError('FLEETLOG_ERR_STORE_LOCKED', `the embedded store ${absolute} is in use by another process (a running backend?); stop it or use its HTTP API`, { cause: error });
+      }
+      throw new ApiError('FLEETLOG_ERR_STORE', `cannot open the embedded store ${absolute}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  #open(): ChdbSession {
+    if (!this.#session) throw new ApiError('FLEETLOG_ERR_STORE', 'the store is closed');
+    return this.#session;
+  }
+
+  async query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
+    const result = await this.#open().queryBindAsync(withSettings(sql), params, { format: 'JSONEachRow' });
+    return parseRows<T>(result.text());
+  }
+
+  async command(sql: string, params: QueryParams = {}): Promise<void> {
+    await this.#open().queryBindAsync(sql, params, { format: 'JSONEachRow' });
+  }
+
+  async insertJsonEachRow(table: string, rows: Buffer, settings: Readonly<Record<string, string | number>> = {}): Promise<void> {
+    await this.#open().insert({ table, values: rows, format: 'JSONEachRow', settings: { ...settings } });
+  }
+
+  async *stream<T>(sql: string, params: QueryParams = {}, signal?: AbortSignal): AsyncIterable<T[]> {
+    const stream = this.#open().queryStreamBind(withSettings(sql), params, { format: 'JSONEachRow', ...(signal ? { signal } : {}) });
+    try {
+      for await (const chunk of stream) {
+        if (signal?.aborted) break;
+        yield chunk.rows<T>();
+      }
+    } finally {
+      if (!stream.closed) stream.cancel();
+    }
+  }
+
+  async close(): Promise<void> {
+    const session = this.#session;
+    this.#session = undefined;
+    if (!session) return;
+    session.close();
+    const { drainPending } = await import('chdb');
+    await drainPending();
+  }
+}

@@ -1,0 +1,26 @@
+// The one seam between the store and a ClickHouse engine. Two implementations run the same SQL:
+// chdb-engine.ts (embedded chDB, in-process, async on libuv threads) and http-engine.ts (@clickhouse/client).
+// Parameters are ClickHouse query parameters (`{name:Type}` in the SQL), bound by the engine, never spliced.
+
+export type QueryParams = Readonly<Record<string, string | number | boolean>>;
+
+export interface SqlEngine {
+  /** `embedded` (chDB) or `http` (a ClickHouse server or cluster). */
+  readonly kind: 'embedded' | 'http';
+  /** Runs a SELECT and returns its rows (64-bit integers as strings). */
+  query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
+  /** Runs a statement without a result (DDL, ALTER, INSERT … SELECT). */
+  command(sql: string, params?: QueryParams): Promise<void>;
+  /** Inserts JSONEachRow bytes into a table (one insert = one block per partition). */
+  insertJsonEachRow(table: string, rows: Buffer, settings?: Readonly<Record<string, string | number>>): Promise<void>;
+  /** Streams a SELECT's rows in chunks; memory stays flat whatever the result size. Stops when `signal` aborts. */
+  stream<T = Record<string, unknown>>(sql: string, params?: QueryParams, signal?: AbortSignal): AsyncIterable<T[]>;
+  /** Releases the engine; idempotent. */
+  close(): Promise<void>;
+}
+
+/** Settings every query runs with, on both engines: 64-bit integers as JSON strings (no precision loss in JS). */
+export const QUERY_SETTINGS = Object.freeze({
+  output_format_json_quote_64bit_integers: 1,
+  date_time_output_format: 'iso',
+} as const);

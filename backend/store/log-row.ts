@@ -1,0 +1,70 @@
+// The shape of one row of `<db>.logs` as inserted (JSONEachRow) and as read back by the API.
+
+/** A row as inserted. `ts` is `seconds.nanoseconds` (exact for DateTime64(9)); `received_at` is Unix ms. */
+export interface LogRowInsert {
+  ts: string;
+  received_at: number;
+  machine_id: string;
+  site: string;
+  component: string;
+  source: string;
+  severity_number: number;
+  severity_text: string;
+  event_name: string;
+  body: string;
+  attributes: Record<string, string>;
+  resource: Record<string, string>;
+  record_id: string;
+  boot_id: string;
+  seq: number;
+  trace_id: string;
+  span_id: string;
+  clock_flags: number;
+}
+
+/** clock_flags bits. */
+export const CLOCK_FLAG_CLAMPED_FUTURE = 1;
+export const CLOCK_FLAG_NO_TIMESTAMP = 2;
+
+/** A row as the read API returns it. */
+export interface StoredLog {
+  time: string;
+  time_unix_nano: string;
+  received_at: string;
+  machine_id: string;
+  site: string;
+  component: string;
+  source: string;
+  severity_number: number;
+  severity_text: string;
+  level: string;
+  event_name: string;
+  body: string;
+  attributes: Record<string, string>;
+  resource: Record<string, string>;
+  record_id: string;
+  boot_id: string;
+  seq: string;
+  trace_id: string;
+  span_id: string;
+  clock_flags: number;
+}
+
+/** The SELECT list that produces StoredLog (plus the cursor columns `_key`). */
+export const STORED_LOG_COLUMNS = `
+  concat(formatDateTime(ts, '%Y-%m-%dT%H:%i:%S'), '.', leftPad(toString(toUnixTimestamp64Nano(ts) % 1000000000), 9, '0'), 'Z') AS time,
+  toString(toUnixTimestamp64Nano(ts)) AS time_unix_nano,
+  formatDateTime(received_at, '%Y-%m-%dT%H:%i:%S.%fZ') AS received_at,
+  machine_id, site, component, source, severity_number, severity_text,
+  multiIf(severity_number = 0, '', severity_number < 9, 'DEBUG', severity_number < 13, 'INFO',
+          severity_number < 17, 'WARN', severity_number < 21, 'ERROR', 'CRITICAL') AS level,
+  event_name, body, attributes, resource, record_id, boot_id, toString(seq) AS seq, trace_id, span_id, clock_flags,
+  toString(record_key) AS _key`;
+
+/** Unix nanoseconds (decimal string) → `seconds.nanoseconds` for a DateTime64(9) insert. */
+export function nanosToSecondsText(unixNano: string): string {
+  const digits = unixNano.replace(/^0+/, '') || '0';
+  const sec = digits.length > 9 ? digits.slice(0, -9) : '0';
+  const frac = digits.slice(-9).padStart(9, '0');
+  return `${sec}.${frac}`;
+}
