@@ -6,7 +6,9 @@ import { resolve } from 'node:path';
 import { ApiError } from '../errors.js';
 import { QUERY_SETTINGS, type QueryParams, type SqlEngine } from './engine.js';
 
-type ChdbModule = typeof import('chdb');
+import type * as ChdbTypes from 'chdb';
+
+type ChdbModule = typeof ChdbTypes;
 type ChdbSession = InstanceType<ChdbModule['Session']>;
 
 const SETTINGS_SQL = Object.entries(QUERY_SETTINGS).map(([k, v]) => `${k} = ${typeof v === 'number' ? v : `'${v}'`}`).join(', ');

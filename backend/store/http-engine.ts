@@ -5,7 +5,9 @@ import { Readable } from 'node:stream';
 import { ApiError } from '../errors.js';
 import { QUERY_SETTINGS, type QueryParams, type SqlEngine } from './engine.js';
 
-type ClientModule = typeof import('@clickhouse/client');
+import type * as ClickhouseClientTypes from '@clickhouse/client';
+
+type ClientModule = typeof ClickhouseClientTypes;
 type Client = ReturnType<ClientModule['createClient']>;
 
 export interface HttpEngineOptions {
