@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureSystemDeps } from './ensure-system-deps.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
-const SOURCE_FOLDERS = ['collector', 'plugins', 'backend', 'sdk', 'test', 'scripts'];
+const SOURCE_FOLDERS = ['collector', 'plugins', 'backend', 'sdk', 'test', 'scripts', 'eport', 'demo'];
 const SKIP = new Set(['node_modules', 'dist', 'testdata', '.git']);
 
 function findTests(path, out) {
