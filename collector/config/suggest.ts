@@ -28,5 +28,8 @@ export function closest(word: string, known: readonly string[]): string | undefi
       bestDistance = distance;
     }
   }
-  return bestDistance <= limit ? best : undefined;
+  if (bestDistance <= limit) return best;
+  // `warning` for `warn`, `info` for `information`: one word begins with the other.
+  const lower = word.toLowerCase();
+  return known.find((k) => k.length >= 3 && Math.abs(k.length - lower.length) <= 4 && (lower.startsWith(k.toLowerCase()) || k.toLowerCase().startsWith(lower)) && lower.length >= 3);
 }
