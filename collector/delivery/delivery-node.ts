@@ -7,6 +7,7 @@ import type { LogBatch } from '../component/log-record.js';
 import { FleetlogError, errorMessage } from '../component/errors.js';
 import { DeadLetters } from './dead-letters.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
+import { DiskQueue } from './disk-queue.js';
 import { MemoryQueue } from './memory-queue.js';
 import { SendLoop } from './send-loop.js';
 import type { DeliveryQueue } from './queue.js';
@@ -36,13 +37,11 @@ class DeliveryNodeImpl implements DeliveryNode {
     this.id = options.settings.id;
     this.#metrics = new DeliveryMetrics(options.settings.meter);
     const { queue } = options.config;
-    // First cut: the in-memory queue for both settings; the disk queue (disk-queue.ts) replaces it for enabled: true.
-    this.#queue = new MemoryQueue({
-      maxBytes: queue.maxBytes,
-      fullPolicy: queue.fullPolicy,
-      fullWaitMs: options.fullWaitMs ?? DEFAULT_FULL_WAIT_MS,
-      events: this.#metrics.queueEvents(),
-    });
+    const fullWaitMs = options.fullWaitMs ?? DEFAULT_FULL_WAIT_MS;
+    const events = this.#metrics.queueEvents();
+    this.#queue = queue.enabled
+      ? new DiskQueue({ ...queue, directory: options.directory, fullWaitMs, events, logger: options.settings.logger })
+      : new MemoryQueue({ maxBytes: queue.maxBytes, fullPolicy: queue.fullPolicy, fullWaitMs, events });
     this.#deadLetters = new DeadLetters(options.directory, options.settings.id);
     this.#loop = new SendLoop({
       exporter: options.exporter,

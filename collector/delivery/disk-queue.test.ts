@@ -1,0 +1,232 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isPermanentError } from '../component/errors.js';
+import type { LogBatch } from '../component/log-record.js';
+import { DiskQueue, type DiskQueueOptions } from './disk-queue.js';
+import type { QueuedRecord } from './queue.js';
+import { batchOf, withTempDir } from './test-support.js';
+
+function queue(dir: string, options: Partial<DiskQueueOptions> = {}): DiskQueue {
+  return new DiskQueue({
+    directory: dir, maxBytes: 64 * 1024 * 1024, minFreeBytes: 0, segmentBytes: 8 * 1024 * 1024, fsync: 'batch', fsyncIntervalMs: 1000,
+    fullPolicy: 'block', fullWaitMs: 2_000, ackPersistDelayMs: 0, ...options,
+  });
+}
+
+const seqAttr = (entries: readonly QueuedRecord[]): number[] => entries.map((e) => e.record.attributes.seq as number);
+
+async function readAll(q: DiskQueue): Promise<QueuedRecord[]> {
+  const out: QueuedRecord[] = [];
+  for (let i = 0; i < 1000; i += 1) {
+    const got = await q.read(100);
+    if (got.length === 0) break;
+    out.push(...got);
+  }
+  return out;
+}
+
+const segmentFiles = async (dir: string): Promise<string[]> => (await readdir(dir)).filter((n) => n.startsWith('seg-')).sort();
+
+test('appends, reads in order with resources, acknowledges, and recovers the unacknowledged rest after reopening', () => withTempDir(async (dir) => {
+  const q = queue(dir);
+  await q.open();
+  await q.append(batchOf(0, 5, 9, { 'device.id': 'a' }));
+  await q.append(batchOf(5, 5, 17, { 'device.id': 'b' }));
+  const first = await q.read(7);
+  assert.deepEqual(seqAttr(first), [0, 1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(first[0]!.resource, { 'device.id': 'a' });
+  assert.deepEqual(first[6]!.resource, { 'device.id': 'b' });
+  assert.equal(first[6]!.record.severityNumber, 17);
+  await q.ack(first[4]!.seq);
+  assert.equal(q.stats().queuedRecords, 5);
+  await q.close();
+
+  const again = queue(dir);
+  await again.open();
+  assert.equal(again.recovery.records, 5);
+  const rest = await readAll(again);
+  assert.deepEqual(seqAttr(rest), [5, 6, 7, 8, 9], 'read-but-unacknowledged records come back');
+  await again.append(batchOf(10, 1));
+  const after = await readAll(again);
+  assert.deepEqual(seqAttr(after), [10]);
+  assert.ok(after[0]!.seq > rest[4]!.seq, 'sequence numbers are never reused');
+  await again.close();
+}));
+
+test('a segment is deleted only when every record in it is acknowledged', () => withTempDir(async (dir) => {
+  const q = queue(dir, { segmentBytes: 4096 });
+  await q.open();
+  for (let i = 0; i < 60; i += 1) await q.append(batchOf(i * 5, 5));
+  const files = await segmentFiles(dir);
+  assert.ok(files.length >= 4, `expected several segments, got ${files.length}`);
+  const all = await readAll(q);
+  assert.equal(all.length, 300);
+  // Acknowledge up to the middle of the second segment: only the first file may go.
+  const secondFirstSeq = Number(/seg-(\d+)/.exec(files[1]!)![1]);
+  await q.ack(secondFirstSeq + 1);
+  assert.deepEqual(await segmentFiles(dir), files.slice(1));
+  await q.ack(all[all.length - 1]!.seq);
+  assert.ok((await segmentFiles(dir)).length <= 1, 'all sealed segments deleted once acknowledged');
+  assert.equal(q.stats().queuedRecords, 0);
+  await q.close();
+}));
+
+test('a flipped byte in a segment: the good records are recovered, the bad one counted, a copy quarantined', () => withTempDir(async (dir) => {
+  const q = queue(dir, { segmentBytes: 4096 });
+  await q.open();
+  for (let i = 0; i < 40; i += 1) await q.append(batchOf(i * 5, 5));
+  await q.close();
+  const files = await segmentFiles(dir);
+  const victim = join(dir, files[1]!);
+  const bytes = await readFile(victim);
+  bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+  await writeFile(victim, bytes);
+
+  const again = queue(dir, { segmentBytes: 4096 });
+  await again.open();
+  assert.equal(again.recovery.corruptRegions, 1);
+  assert.equal(again.recovery.quarantined.length, 1);
+  assert.equal(again.stats().corruptRecords, 1);
+  const seqs = seqAttr(await readAll(again));
+  assert.equal(seqs.length, 199, 'exactly one record lost to the flipped byte');
+  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+  assert.ok((await readdir(join(dir, 'quarantine'))).length === 1);
+  await again.close();
+  const third = queue(dir, { segmentBytes: 4096 });
+  await third.open();
+  assert.equal(third.recovery.corruptRegions, 0, 'the repaired segment is clean');
+  await third.close();
+}));
+
+test('a truncated tail is discarded at open; appends after it are readable', () => withTempDir(async (dir) => {
+  const q = queue(dir);
+  await q.open();
+  await q.append(batchOf(0, 10));
+  await q.close();
+  const [file] = await segmentFiles(dir);
+  const path = join(dir, file!);
+  await truncate(path, (await stat(path)).size - 7);
+
+  const again = queue(dir);
+  await again.open();
+  assert.equal(again.recovery.corruptRegions, 1);
+  assert.ok(again.recovery.tornTailBytes > 0);
+  await again.append(batchOf(100, 2));
+  assert.deepEqual(seqAttr(await readAll(again)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 100, 101]);
+  await again.close();
+}));
+
+test('full with policy block: append waits for acknowledgements, then succeeds; without them it rejects as retryable', () => withTempDir(async (dir) => {
+  const q = queue(dir, { maxBytes: 16 * 1024, fullWaitMs: 3_000 });
+  await q.open();
+  let appended = 0;
+  const waiting = (async () => {
+    for (let i = 0; i < 200; i += 1) {
+      await q.append(batchOf(i * 10, 10));
+      appended += 1;
+    }
+  })();
+  // The writer stalls when the cap is reached; acknowledging what was read lets it go on.
+  let read = 0;
+  for (let rounds = 0; read < 2000 && rounds < 10_000; rounds += 1) {
+    const got = await q.read(50);
+    if (got.length === 0) {
+      await q.waitForAppend(AbortSignal.timeout(1000));
+      continue;
+    }
+    assert.ok(q.stats().queuedBytes <= 16 * 1024, `queue stays under its cap (${q.stats().queuedBytes})`);
+    read += got.length;
+    await q.ack(got[got.length - 1]!.seq);
+  }
+  await waiting;
+  assert.equal(appended, 200);
+  assert.equal(read, 2000);
+
+  const small = queue(join(dir, 'b'), { maxBytes: 8 * 1024, fullWaitMs: 100 });
+  await small.open();
+  let error: unknown;
+  try {
+    for (let i = 0; i < 100; i += 1) await small.append(batchOf(i * 10, 10));
+  } catch (e) {
+    error = e;
+  }
+  assert.equal((error as { code?: string }).code, 'FLEETLOG_ERR_QUEUE_FULL');
+  assert.equal(isPermanentError(error), false);
+  await assert.rejects(small.append(batchOf(0, 1000, 9)), (e: unknown) => isPermanentError(e), 'a batch bigger than the queue is refused for good');
+  await small.close();
+  await q.close();
+}));
+
+test('drop_lowest_severity evicts unread DEBUG/INFO oldest first, then WARN, never ERROR/CRITICAL, and counts', () => withTempDir(async (dir) => {
+  const dropped: number[] = [];
+  const q = queue(dir, { maxBytes: 32 * 1024, fullPolicy: 'drop_lowest_severity', fullWaitMs: 100, events: { fsync() {}, corrupt() {}, droppedByPolicy: (n) => dropped.push(n) } });
+  await q.open();
+  const levels = [5, 9, 13, 17, 21];
+  let sent = 0;
+  const bySeverity = new Map<number, number>();
+  for (let i = 0; i < 60; i += 1) {
+    const severity = levels[i % levels.length]!;
+    await q.append(batchOf(i * 5, 5, severity));
+    bySeverity.set(severity, (bySeverity.get(severity) ?? 0) + 5);
+    sent += 5;
+  }
+  const kept = await readAll(q);
+  const keptBySeverity = new Map<number, number>();
+  for (const e of kept) keptBySeverity.set(e.record.severityNumber, (keptBySeverity.get(e.record.severityNumber) ?? 0) + 1);
+  const droppedTotal = dropped.reduce((a, b) => a + b, 0);
+  assert.ok(droppedTotal > 0, 'something was evicted');
+  assert.equal(kept.length + droppedTotal, sent, 'every record is either kept or counted as dropped');
+  assert.equal(q.stats().droppedByPolicyRecords, droppedTotal);
+  assert.equal(keptBySeverity.get(17), bySeverity.get(17), 'all ERROR kept');
+  assert.equal(keptBySeverity.get(21), bySeverity.get(21), 'all CRITICAL kept');
+  const lowLost = (bySeverity.get(5)! - (keptBySeverity.get(5) ?? 0)) + (bySeverity.get(9)! - (keptBySeverity.get(9) ?? 0));
+  const warnLost = bySeverity.get(13)! - (keptBySeverity.get(13) ?? 0);
+  assert.ok(lowLost > 0);
+  if (warnLost > 0) assert.equal(keptBySeverity.get(5) ?? 0, 0, 'WARN goes only after DEBUG/INFO are gone');
+  const seqs = kept.map((e) => e.seq);
+  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'order is kept');
+  await q.close();
+}));
+
+test('drop_lowest_severity never evicts records already read (in flight)', () => withTempDir(async (dir) => {
+  const q = queue(dir, { maxBytes: 16 * 1024, fullPolicy: 'drop_lowest_severity', fullWaitMs: 100 });
+  await q.open();
+  await q.append(batchOf(0, 20, 9));
+  const inFlight = await q.read(20);
+  for (let i = 1; i < 40; i += 1) await q.append(batchOf(i * 20, 20, 9));
+  await q.ack(inFlight[inFlight.length - 1]!.seq);
+  assert.ok(q.stats().droppedByPolicyRecords > 0);
+  const rest = await readAll(q);
+  assert.ok(rest.every((e) => e.seq > inFlight[inFlight.length - 1]!.seq));
+  await q.close();
+}));
+
+test('min_free_bytes: below the headroom the queue counts as full', () => withTempDir(async (dir) => {
+  const q = queue(dir, { minFreeBytes: Number.MAX_SAFE_INTEGER, fullWaitMs: 50 });
+  await q.open();
+  await assert.rejects(q.append(batchOf(0, 1)), /full/);
+  await q.close();
+}));
+
+test('group commit: concurrent appends share fsyncs under batch; always syncs each; interval syncs later', () => withTempDir(async (dir) => {
+  const run = async (fsync: DiskQueueOptions['fsync'], name: string): Promise<DiskQueue> => {
+    const q = queue(join(dir, name), { fsync, fsyncIntervalMs: 50 });
+    await q.open();
+    const batches: LogBatch[] = Array.from({ length: 50 }, (_, i) => batchOf(i, 1));
+    await Promise.all(batches.map((b) => q.append(b)));
+    return q;
+  };
+  const batch = await run('batch', 'batch');
+  const always = await run('always', 'always');
+  const interval = await run('interval', 'interval');
+  // One directory fsync for the new segment, then a handful of group commits.
+  assert.ok(batch.stats().fsyncs <= 5, `batch: ${batch.stats().fsyncs} fsyncs for 50 appends`);
+  assert.ok(always.stats().fsyncs >= 50, `always: ${always.stats().fsyncs} fsyncs for 50 appends`);
+  assert.equal(interval.stats().fsyncs, 1, 'interval: only the directory sync so far');
+  const deadline = Date.now() + 2_000;
+  while (interval.stats().fsyncs < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(interval.stats().fsyncs, 2, 'interval: one sync after the interval');
+  for (const q of [batch, always, interval]) await q.close();
+}));

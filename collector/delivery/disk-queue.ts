@@ -1,0 +1,638 @@
+// The durable queue of one exporter: append-only segment files of checksummed frames (segment-format.ts), group
+// commit, recovery at open, byte cap and free-space headroom with a full policy, and an acknowledgement pointer
+// kept with checkpoint-file.ts. A segment is deleted only when every record in it is acknowledged.
+//
+// Folder layout:  seg-<first seq>.log …  ack.json  queue.lock  dead-letters/  quarantine/
+import { mkdir, open, readdir, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../component/contract.js';
+import { FleetlogError, PermanentError, errorMessage } from '../component/errors.js';
+import type { Attributes, LogBatch, LogRecord } from '../component/log-record.js';
+import { readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
+import { FreeSpace } from './free-space.js';
+import { Mutex } from './mutex.js';
+import { Notifier } from './notifier.js';
+import { NO_QUEUE_EVENTS, evictionClass, resourceKeyOf, type DeliveryQueue, type QueueEvents, type QueueStats, type QueuedRecord } from './queue.js';
+import { acquireQueueLock } from './queue-lock.js';
+import { BODY_HEADER_BYTES, FRAME_PREFIX_BYTES, KIND_RECORD, KIND_RESOURCE, encodeFrame, scanFrames, type ScannedFrame } from './segment-format.js';
+import { fsyncDirectory, quarantineCopy, readSegment, rewriteSegment } from './segment-files.js';
+import { SEGMENT_PATTERN, metaFromFrames, newSegmentMeta, noteRecord, segmentName, type SegmentMeta } from './segment-meta.js';
+
+export const ACK_FILE = 'ack.json';
+const DEFAULT_ACK_PERSIST_DELAY_MS = 1_000;
+const READ_CHUNK_BYTES = 1024 * 1024;
+const MIN_SEGMENT_BYTES = 4096;
+const MAX_RESOURCES_PER_SEGMENT = 0xffff;
+
+export interface DiskQueueOptions {
+  directory: string;
+  maxBytes: number;
+  minFreeBytes: number;
+  segmentBytes: number;
+  fsync: 'always' | 'batch' | 'interval';
+  fsyncIntervalMs: number;
+  fullPolicy: 'block' | 'drop_lowest_severity';
+  /** How long append() waits for space under `block` before rejecting with FLEETLOG_ERR_QUEUE_FULL. */
+  fullWaitMs: number;
+  events?: QueueEvents;
+  logger?: Logger;
+  /** Delay before an acknowledgement is written to ack.json (a crash re-sends at most this much). */
+  ackPersistDelayMs?: number;
+}
+
+/** What open() found. */
+export interface RecoveryReport {
+  segments: number;
+  records: number;
+  corruptRegions: number;
+  tornTailBytes: number;
+  quarantined: string[];
+}
+
+interface PendingAppend {
+  batch: LogBatch;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+interface ActiveSegment {
+  meta: SegmentMeta;
+  handle: FileHandle;
+  resources: Map<string, number>;
+  dirty: boolean;
+}
+
+interface ReadCursor {
+  name: string;
+  offset: number;
+  generation: number;
+  resources: Map<number, { key: string; attributes: Attributes }>;
+}
+
+function estimateBytes(batch: LogBatch, records: readonly LogRecord[]): number {
+  const header = FRAME_PREFIX_BYTES + BODY_HEADER_BYTES;
+  let bytes = header + Buffer.byteLength(resourceKeyOf(batch.resource));
+  for (const r of records) bytes += header + Buffer.byteLength(JSON.stringify(r));
+  return bytes;
+}
+
+/** Drops the batch's own DEBUG/INFO records, oldest first, then WARN, until it fits `targetBytes`. */
+function thinOut(batch: LogBatch, records: LogRecord[], targetBytes: number): LogRecord[] {
+  let size = estimateBytes(batch, records);
+  for (const cls of [0, 1] as const) {
+    if (size <= targetBytes) break;
+    const kept: LogRecord[] = [];
+    for (const r of records) {
+      if (size > targetBytes && evictionClass(r.severityNumber) <= cls) {
+        size -= FRAME_PREFIX_BYTES + BODY_HEADER_BYTES + Buffer.byteLength(JSON.stringify(r));
+      } else {
+        kept.push(r);
+      }
+    }
+    records = kept;
+  }
+  return records;
+}
+
+function queueError(message: string, cause: unknown): FleetlogError {
+  return new FleetlogError('FLEETLOG_ERR_QUEUE_IO', `${message}: ${errorMessage(cause)}`, { cause });
+}
+
+export class DiskQueue implements DeliveryQueue {
+  readonly directory: string;
+  #o: DiskQueueOptions;
+  #events: QueueEvents;
+  #segmentBytes: number;
+  #segments: SegmentMeta[] = [];
+  #active: ActiveSegment | undefined;
+  #mutex = new Mutex();
+  #ackMutex = new Mutex();
+  #freeSpace: FreeSpace;
+  #appended = new Notifier();
+  #freed = new Notifier();
+  #pending: PendingAppend[] = [];
+  #writeLoop: Promise<void> | undefined;
+  #fsyncTimer: NodeJS.Timeout | undefined;
+  #ackTimer: NodeJS.Timeout | undefined;
+  #ackedSeq = 0;
+  #persistedAckSeq = 0;
+  #nextSeq = 1;
+  #lastReadSeq = 0;
+  #unacked = 0;
+  /** Read but not yet acknowledged, in order (bounded by the sender's read-ahead). */
+  #inFlight: { seq: number; atMs: number }[] = [];
+  #cursor: ReadCursor | undefined;
+  #dropped = 0;
+  #corrupt = 0;
+  #fsyncs = 0;
+  #opened = false;
+  #closed = false;
+  #releaseLock: (() => Promise<void>) | undefined;
+  recovery: RecoveryReport = { segments: 0, records: 0, corruptRegions: 0, tornTailBytes: 0, quarantined: [] };
+
+  constructor(options: DiskQueueOptions) {
+    this.#o = options;
+    this.directory = options.directory;
+    this.#events = options.events ?? NO_QUEUE_EVENTS;
+    this.#segmentBytes = Math.min(options.segmentBytes, Math.max(MIN_SEGMENT_BYTES, Math.floor(options.maxBytes / 4)));
+    this.#freeSpace = new FreeSpace(options.directory);
+  }
+
+  // ── open / recovery ────────────────────────────────────────────────────────────────────────────────────────────
+
+  async open(): Promise<void> {
+    if (this.#opened) return;
+    this.#opened = true;
+    try {
+      await mkdir(this.directory, { recursive: true });
+      this.#releaseLock = await acquireQueueLock(this.directory);
+      await this.#recover();
+    } catch (error) {
+      if (error instanceof FleetlogError) throw error;
+      throw queueError(`Cannot open the queue in ${this.directory}`, error);
+    }
+  }
+
+  async #recover(): Promise<void> {
+    try {
+      const ack = await readCheckpoint<{ ackedSeq?: unknown }>(join(this.directory, ACK_FILE));
+      if (typeof ack?.ackedSeq === 'number' && Number.isFinite(ack.ackedSeq)) this.#ackedSeq = ack.ackedSeq;
+    } catch (error) {
+      // Unreadable pointer: start from the beginning — records are re-sent (duplicates), none lost.
+      this.#o.logger?.warn('The queue acknowledgement file is unreadable; re-sending every queued record.', { error: errorMessage(error) });
+    }
+    this.#persistedAckSeq = this.#ackedSeq;
+    const names = await readdir(this.directory);
+    for (const name of names) if (name.endsWith('.tmp')) await rm(join(this.directory, name), { force: true });
+    const segmentNames = names.filter((n) => SEGMENT_PATTERN.test(n)).sort();
+    let maxSeq = 0;
+    for (const [index, name] of segmentNames.entries()) {
+      const meta = newSegmentMeta(this.directory, name);
+      const { buf, scan } = await readSegment(meta.path);
+      let frames = scan.frames;
+      let bytes = buf.length;
+      if (scan.corrupt.length > 0) {
+        const last = scan.corrupt[scan.corrupt.length - 1]!;
+        const tornTailOnly = index === segmentNames.length - 1 && scan.corrupt.length === 1 && last.offset + last.bytes === buf.length;
+        this.#countCorrupt(scan.corrupt.length);
+        this.recovery.corruptRegions += scan.corrupt.length;
+        if (tornTailOnly) {
+          await truncate(meta.path, last.offset);
+          bytes = last.offset;
+          this.recovery.tornTailBytes += last.bytes;
+          this.#o.logger?.warn('Discarded a torn record at the end of the queue.', { segment: name, bytes: last.bytes });
+        } else {
+          const copy = await quarantineCopy(this.directory, meta.path, name);
+          this.recovery.quarantined.push(copy);
+          const rewritten = await rewriteSegment(meta.path, frames, buf, () => true, () => true);
+          frames = rewritten.kept;
+          bytes = rewritten.bytes;
+          this.#o.logger?.error('A queue segment failed its checksums; kept its good records and quarantined a copy.', {
+            code: 'FLEETLOG_ERR_QUEUE_CORRUPT', segment: name, corruptRegions: scan.corrupt.length, copy,
+          });
+        }
+      }
+      metaFromFrames(meta, frames, bytes);
+      maxSeq = Math.max(maxSeq, meta.lastSeq);
+      if (meta.lastSeq <= this.#ackedSeq) {
+        await rm(meta.path, { force: true });
+        continue;
+      }
+      for (const f of frames) if (f.kind === KIND_RECORD && f.seq > this.#ackedSeq) this.#unacked += 1;
+      this.#segments.push(meta);
+    }
+    this.#nextSeq = Math.max(this.#ackedSeq, maxSeq) + 1;
+    this.#lastReadSeq = this.#ackedSeq;
+    this.recovery.segments = this.#segments.length;
+    this.recovery.records = this.#unacked;
+  }
+
+  // ── append ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+  append(batch: LogBatch): Promise<void> {
+    if (this.#closed || !this.#opened) return Promise.reject(new FleetlogError('FLEETLOG_ERR_QUEUE_IO', `The queue in ${this.directory} is not open.`));
+    if (batch.records.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ batch, resolve, reject });
+      this.#writeLoop ??= this.#runWriteLoop().finally(() => {
+        this.#writeLoop = undefined;
+      });
+    });
+  }
+
+  /** Group commit: appends that arrive while one group is being written form the next group, one fsync each. */
+  async #runWriteLoop(): Promise<void> {
+    while (this.#pending.length > 0) {
+      const group = this.#pending.splice(0, this.#pending.length);
+      const written: PendingAppend[] = [];
+      for (const item of group) {
+        try {
+          const records = await this.#makeRoom(item.batch, written);
+          if (records.length > 0) await this.#mutex.run(() => this.#writeRecords(item.batch.resource, records));
+          if (this.#o.fsync === 'always') {
+            await this.#commit([item]);
+          } else {
+            written.push(item);
+          }
+        } catch (error) {
+          item.reject(error);
+        }
+      }
+      await this.#commit(written);
+    }
+  }
+
+  /** Makes the writes so far durable per the fsync policy and resolves their appends. */
+  async #commit(items: PendingAppend[]): Promise<void> {
+    if (items.length === 0) return;
+    try {
+      if (this.#o.fsync === 'interval') {
+        this.#armFsyncTimer();
+      } else {
+        await this.#mutex.run(() => this.#syncActive());
+      }
+      for (const item of items) item.resolve();
+    } catch (error) {
+      const failure = queueError('The queue could not be synced to disk', error);
+      for (const item of items) item.reject(failure);
+    }
+    items.length = 0;
+  }
+
+  /** The records of the batch that fit (the drop policy may thin them out), waiting for room under `block`. */
+  async #makeRoom(batch: LogBatch, written: PendingAppend[]): Promise<LogRecord[]> {
+    let records = batch.records;
+    let needed = estimateBytes(batch, records);
+    if (needed > this.#o.maxBytes) {
+      throw new PermanentError(`A batch of ${needed} bytes can never fit the queue's max_bytes of ${this.#o.maxBytes}.`);
+    }
+    const deadline = Date.now() + this.#o.fullWaitMs;
+    for (;;) {
+      if (this.#closed) throw new FleetlogError('FLEETLOG_ERR_QUEUE_IO', 'The queue closed while the batch waited for room.');
+      const over = await this.#mutex.run(async () => {
+        let excess = await this.#overBy(needed);
+        if (excess > 0) {
+          await this.#reclaim(true);
+          excess = await this.#overBy(needed);
+        }
+        if (excess > 0 && this.#o.fullPolicy === 'drop_lowest_severity') {
+          await this.#evict(excess);
+          excess = await this.#overBy(needed);
+        }
+        return excess;
+      });
+      if (over <= 0) return records;
+      if (this.#o.fullPolicy === 'drop_lowest_severity') {
+        const before = records.length;
+        records = thinOut(batch, records, needed - over);
+        if (records.length < before) {
+          this.#countDropped(before - records.length);
+          if (records.length === 0) return records;
+          needed = estimateBytes(batch, records);
+          continue;
+        }
+      }
+      // Block: what is written so far is confirmed first, then this append waits for acknowledgements to free room.
+      await this.#commit(written);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        const s = this.stats();
+        throw new FleetlogError('FLEETLOG_ERR_QUEUE_FULL', `The queue is full (${s.queuedBytes} of ${this.#o.maxBytes} bytes, min_free_bytes ${this.#o.minFreeBytes}); try again later.`);
+      }
+      await this.#freed.wait(undefined, remaining);
+    }
+  }
+
+  /** Bytes by which an append of `bytes` would pass the cap or the free-space headroom (≤ 0: it fits). */
+  async #overBy(bytes: number): Promise<number> {
+    const capExcess = this.#usedBytes() + bytes - this.#o.maxBytes;
+    const headroomDeficit = this.#o.minFreeBytes - ((await this.#freeSpace.freeBytes()) - bytes);
+    return Math.max(capExcess, headroomDeficit);
+  }
+
+  #usedBytes(): number {
+    let used = 0;
+    for (const s of this.#segments) used += s.bytes;
+    return used;
+  }
+
+  async #writeRecords(resource: Attributes, records: readonly LogRecord[]): Promise<void> {
+    const key = resourceKeyOf(resource);
+    const estimate = estimateBytes({ resource, records: [] }, records);
+    if (this.#active && this.#active.meta.bytes > 0 && (this.#active.meta.bytes + estimate > this.#segmentBytes || (!this.#active.resources.has(key) && this.#active.resources.size >= MAX_RESOURCES_PER_SEGMENT))) {
+      await this.#seal();
+    }
+    const active = this.#active ?? (await this.#openSegment());
+    const parts: Buffer[] = [];
+    let resourceIndex = active.resources.get(key);
+    const newResource = resourceIndex === undefined;
+    if (resourceIndex === undefined) {
+      resourceIndex = active.resources.size;
+      parts.push(encodeFrame({ kind: KIND_RESOURCE, severity: 0, resourceIndex, seq: 0, enqueuedAtMs: 0 }, key));
+    }
+    const nowMs = Date.now();
+    const firstSeq = this.#nextSeq;
+    for (const [i, record] of records.entries()) {
+      parts.push(encodeFrame({ kind: KIND_RECORD, severity: record.severityNumber, resourceIndex, seq: firstSeq + i, enqueuedAtMs: nowMs }, JSON.stringify(record)));
+    }
+    let total = 0;
+    for (const p of parts) total += p.length;
+    try {
+      const { bytesWritten } = await active.handle.writev(parts);
+      if (bytesWritten !== total) throw new Error(`short write (${bytesWritten} of ${total} bytes)`);
+    } catch (error) {
+      await truncate(active.meta.path, active.meta.bytes).catch(() => undefined);
+      throw queueError('The queue could not be written', error);
+    }
+    if (newResource) active.resources.set(key, resourceIndex);
+    this.#nextSeq += records.length;
+    for (const [i, record] of records.entries()) noteRecord(active.meta, firstSeq + i, record.severityNumber, nowMs);
+    active.meta.bytes += total;
+    active.dirty = true;
+    this.#unacked += records.length;
+    this.#freeSpace.wrote(total);
+    this.#appended.notify();
+  }
+
+  async #openSegment(): Promise<ActiveSegment> {
+    const meta = newSegmentMeta(this.directory, segmentName(this.#nextSeq));
+    let handle: FileHandle;
+    try {
+      handle = await open(meta.path, 'a');
+      await fsyncDirectory(this.directory);
+      this.#countFsync();
+    } catch (error) {
+      throw queueError('A queue segment could not be created', error);
+    }
+    this.#segments.push(meta);
+    this.#active = { meta, handle, resources: new Map(), dirty: false };
+    return this.#active;
+  }
+
+  async #syncActive(): Promise<void> {
+    const active = this.#active;
+    if (!active?.dirty) return;
+    active.dirty = false;
+    await active.handle.sync();
+    this.#countFsync();
+  }
+
+  /** Closes the active segment (synced); the next append opens a new one. */
+  async #seal(): Promise<void> {
+    const active = this.#active;
+    if (!active) return;
+    try {
+      await this.#syncActive();
+    } finally {
+      this.#active = undefined;
+      await active.handle.close().catch(() => undefined);
+    }
+  }
+
+  #armFsyncTimer(): void {
+    if (this.#fsyncTimer !== undefined) return;
+    this.#fsyncTimer = setTimeout(() => {
+      this.#fsyncTimer = undefined;
+      this.#mutex.run(() => this.#syncActive()).catch((error: unknown) => {
+        this.#o.logger?.error('The queue could not be synced to disk.', { error: errorMessage(error), code: 'FLEETLOG_ERR_QUEUE_IO' });
+      });
+    }, this.#o.fsyncIntervalMs);
+    this.#fsyncTimer.unref();
+  }
+
+  // ── eviction (drop_lowest_severity) ────────────────────────────────────────────────────────────────────────────
+
+  /** Rewrites the oldest segments without unread DEBUG/INFO records, then WARN, until `bytes` are freed. */
+  async #evict(bytes: number): Promise<number> {
+    let freed = 0;
+    for (const cls of [0, 1] as const) {
+      for (const meta of [...this.#segments]) {
+        if (freed >= bytes) return freed;
+        const candidates = meta.classCounts[0] + (cls === 1 ? meta.classCounts[1] : 0);
+        if (candidates === 0 || meta.lastSeq <= this.#lastReadSeq) continue;
+        if (this.#active?.meta === meta) await this.#seal();
+        const { buf, scan } = await readSegment(meta.path);
+        if (scan.corrupt.length > 0) this.#countCorrupt(scan.corrupt.length);
+        let dropped = 0;
+        const keep = (f: ScannedFrame): boolean => {
+          if (f.kind === KIND_RESOURCE) return true;
+          if (f.seq <= this.#ackedSeq) return false;
+          if (f.seq <= this.#lastReadSeq || evictionClass(f.severity) > cls) return true;
+          dropped += 1;
+          return false;
+        };
+        const before = meta.bytes;
+        const result = await rewriteSegment(meta.path, scan.frames, buf, keep, (kept) => kept.some((f) => f.kind === KIND_RECORD));
+        if (result.deleted) {
+          this.#segments = this.#segments.filter((s) => s !== meta);
+        } else {
+          metaFromFrames(meta, result.kept, result.bytes);
+          meta.generation += 1;
+        }
+        freed += before - result.bytes;
+        this.#unacked -= dropped;
+        this.#countDropped(dropped);
+        this.#freeSpace.invalidate();
+      }
+    }
+    return freed;
+  }
+
+  #countDropped(records: number): void {
+    if (records <= 0) return;
+    this.#dropped += records;
+    this.#events.droppedByPolicy(records);
+  }
+
+  #countCorrupt(regions: number): void {
+    this.#corrupt += regions;
+    this.#events.corrupt(regions);
+  }
+
+  #countFsync(): void {
+    this.#fsyncs += 1;
+    this.#events.fsync();
+  }
+
+  // ── read / ack ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  hasUnread(): boolean {
+    const last = this.#segments[this.#segments.length - 1];
+    return last !== undefined && last.lastSeq > this.#lastReadSeq;
+  }
+
+  async waitForAppend(signal: AbortSignal): Promise<void> {
+    if (this.hasUnread()) return;
+    await this.#appended.wait(signal);
+  }
+
+  read(maxRecords: number): Promise<QueuedRecord[]> {
+    return this.#mutex.run(() => this.#read(maxRecords));
+  }
+
+  #cursorSegment(): SegmentMeta | undefined {
+    let meta = this.#cursor === undefined ? this.#segments[0] : this.#segments.find((s) => s.name >= this.#cursor!.name);
+    // Segments wholly read are skipped without opening them.
+    while (meta !== undefined && meta.lastSeq <= this.#lastReadSeq) {
+      const next = this.#segments[this.#segments.indexOf(meta) + 1];
+      if (next === undefined) break;
+      meta = next;
+    }
+    if (meta === undefined) return undefined;
+    if (this.#cursor?.name !== meta.name || this.#cursor.generation !== meta.generation) {
+      this.#cursor = { name: meta.name, offset: 0, generation: meta.generation, resources: new Map() };
+    }
+    return meta;
+  }
+
+  async #read(maxRecords: number): Promise<QueuedRecord[]> {
+    const out: QueuedRecord[] = [];
+    let needBytes = READ_CHUNK_BYTES;
+    for (let guard = 0; out.length < maxRecords && guard < 10_000; guard += 1) {
+      const meta = this.#cursorSegment();
+      const cursor = this.#cursor;
+      if (meta === undefined || cursor === undefined || meta.lastSeq <= this.#lastReadSeq) break;
+      if (cursor.offset >= meta.bytes) break;
+      const length = Math.min(meta.bytes - cursor.offset, Math.max(READ_CHUNK_BYTES, needBytes));
+      const buf = Buffer.allocUnsafe(length);
+      const handle = await open(meta.path, 'r');
+      try {
+        await handle.read(buf, 0, length, cursor.offset);
+      } finally {
+        await handle.close();
+      }
+      const scan = scanFrames(buf, 0, cursor.offset + length >= meta.bytes);
+      if (scan.corrupt.length > 0) {
+        this.#countCorrupt(scan.corrupt.length);
+        this.#o.logger?.error('Skipped a damaged region of a queue segment.', { code: 'FLEETLOG_ERR_QUEUE_CORRUPT', segment: meta.name, regions: scan.corrupt.length });
+      }
+      let consumed = scan.end;
+      for (const frame of scan.frames) {
+        if (out.length >= maxRecords) {
+          consumed = frame.offset;
+          break;
+        }
+        if (frame.kind === KIND_RESOURCE) {
+          const key = frame.json.toString('utf8');
+          try {
+            cursor.resources.set(frame.resourceIndex, { key, attributes: JSON.parse(key) as Attributes });
+          } catch {
+            this.#countCorrupt(1);
+          }
+        } else if (frame.seq > this.#lastReadSeq) {
+          const entry = this.#decode(frame, cursor);
+          this.#lastReadSeq = frame.seq;
+          if (entry === undefined) continue;
+          out.push(entry);
+          this.#inFlight.push({ seq: frame.seq, atMs: frame.enqueuedAtMs });
+        }
+      }
+      cursor.offset += consumed;
+      needBytes = scan.frames.length === 0 && scan.incompleteBytes >= FRAME_PREFIX_BYTES ? FRAME_PREFIX_BYTES + buf.readUInt32LE(scan.end) : READ_CHUNK_BYTES;
+    }
+    return out;
+  }
+
+  #decode(frame: ScannedFrame, cursor: ReadCursor): QueuedRecord | undefined {
+    let record: LogRecord;
+    try {
+      record = JSON.parse(frame.json.toString('utf8')) as LogRecord;
+    } catch {
+      this.#countCorrupt(1);
+      this.#unacked -= 1;
+      return undefined;
+    }
+    const resource = cursor.resources.get(frame.resourceIndex) ?? { key: '{"fleetlog.resource_lost":true}', attributes: { 'fleetlog.resource_lost': true } };
+    return { seq: frame.seq, enqueuedAtMs: frame.enqueuedAtMs, resourceKey: resource.key, resource: resource.attributes, record, bytes: frame.size };
+  }
+
+  ack(seq: number): Promise<void> {
+    if (seq <= this.#ackedSeq) return Promise.resolve();
+    this.#ackedSeq = seq;
+    let done = 0;
+    while (done < this.#inFlight.length && this.#inFlight[done]!.seq <= seq) done += 1;
+    this.#inFlight.splice(0, done);
+    this.#unacked = Math.max(0, this.#unacked - done);
+    this.#schedulePersistAck();
+    return this.#mutex.run(() => this.#reclaim(false));
+  }
+
+  /** Deletes fully acknowledged segments; the active one too when big enough, or when an append waits for room. */
+  async #reclaim(force: boolean): Promise<void> {
+    let freed = false;
+    for (const meta of [...this.#segments]) {
+      if (meta.lastSeq > this.#ackedSeq) break;
+      if (this.#active?.meta === meta) {
+        if (!(force || this.#freed.waiting > 0 || meta.bytes >= this.#segmentBytes / 4)) continue;
+        const handle = this.#active.handle;
+        this.#active = undefined;
+        await handle.close().catch(() => undefined);
+      }
+      try {
+        await rm(meta.path, { force: true });
+      } catch (error) {
+        this.#o.logger?.error('An acknowledged queue segment could not be deleted.', { segment: meta.name, error: errorMessage(error), code: 'FLEETLOG_ERR_QUEUE_IO' });
+        continue;
+      }
+      this.#segments = this.#segments.filter((s) => s !== meta);
+      freed = true;
+    }
+    if (freed) {
+      this.#freeSpace.invalidate();
+      this.#freed.notify();
+    }
+  }
+
+  #schedulePersistAck(): void {
+    if (this.#ackTimer !== undefined) return;
+    this.#ackTimer = setTimeout(() => {
+      this.#ackTimer = undefined;
+      this.#persistAck().catch((error: unknown) => {
+        this.#o.logger?.error('The queue acknowledgement could not be saved; records may be re-sent after a restart.', { error: errorMessage(error), code: 'FLEETLOG_ERR_QUEUE_IO' });
+      });
+    }, this.#o.ackPersistDelayMs ?? DEFAULT_ACK_PERSIST_DELAY_MS);
+    this.#ackTimer.unref();
+  }
+
+  /** Writes ack.json (one write at a time: they share a temp file name). */
+  #persistAck(): Promise<void> {
+    return this.#ackMutex.run(async () => {
+      const seq = this.#ackedSeq;
+      if (seq <= this.#persistedAckSeq) return;
+      await writeCheckpoint(join(this.directory, ACK_FILE), { ackedSeq: seq });
+      this.#persistedAckSeq = seq;
+    });
+  }
+
+  // ── stats / close ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  stats(): QueueStats {
+    let oldest = this.#inFlight[0]?.atMs;
+    if (oldest === undefined && this.#unacked > 0) oldest = this.#segments.find((s) => s.lastSeq > this.#ackedSeq)?.firstEnqueuedAtMs;
+    return {
+      queuedRecords: this.#unacked,
+      queuedBytes: this.#usedBytes(),
+      oldestUnackedAtMs: oldest,
+      droppedByPolicyRecords: this.#dropped,
+      corruptRecords: this.#corrupt,
+      fsyncs: this.#fsyncs,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#freed.notify();
+    await this.#writeLoop;
+    if (this.#fsyncTimer !== undefined) clearTimeout(this.#fsyncTimer);
+    if (this.#ackTimer !== undefined) clearTimeout(this.#ackTimer);
+    this.#fsyncTimer = undefined;
+    this.#ackTimer = undefined;
+    try {
+      await this.#mutex.run(() => this.#seal());
+      await this.#persistAck();
+    } finally {
+      await this.#releaseLock?.();
+    }
+  }
+}
