@@ -81,7 +81,8 @@ test('a flipped byte in a segment: the good records are recovered, the bad one c
   const files = await segmentFiles(dir);
   const victim = join(dir, files[1]!);
   const bytes = await readFile(victim);
-  bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+  const middle = Math.floor(bytes.length / 2);
+  bytes[middle] = bytes[middle]! ^ 0xff;
   await writeFile(victim, bytes);
 
   const again = queue(dir, { segmentBytes: 4096 });
