@@ -1,0 +1,47 @@
+// File-system events as a hint to read sooner. Polling stays the source of truth: a folder that cannot be
+// watched (missing, too many watches, a network mount) simply is not, and is tried again at the next sync.
+import { watch, type FSWatcher } from 'node:fs';
+
+export class DirectoryWatcher {
+  readonly #onChange: () => void;
+  readonly #watchers = new Map<string, FSWatcher>();
+  #closed = false;
+
+  constructor(onChange: () => void) {
+    this.#onChange = onChange;
+  }
+
+  /** Watches exactly `directories` (starts the new ones, stops the others). */
+  sync(directories: ReadonlySet<string>): void {
+    if (this.#closed) return;
+    for (const [directory, watcher] of this.#watchers) {
+      if (!directories.has(directory)) {
+        watcher.close();
+        this.#watchers.delete(directory);
+      }
+    }
+    for (const directory of directories) {
+      if (this.#watchers.has(directory)) continue;
+      try {
+        const watcher = watch(directory, { persistent: false }, () => this.#onChange());
+        watcher.on('error', () => {
+          watcher.close();
+          if (this.#watchers.get(directory) === watcher) this.#watchers.delete(directory);
+        });
+        this.#watchers.set(directory, watcher);
+      } catch {
+        // not watchable now: polling covers it
+      }
+    }
+  }
+
+  get size(): number {
+    return this.#watchers.size;
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const watcher of this.#watchers.values()) watcher.close();
+    this.#watchers.clear();
+  }
+}

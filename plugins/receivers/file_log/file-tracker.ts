@@ -1,0 +1,174 @@
+// Which files are being read, and from where. Each poll, sync() gets the paths the globs list and decides for
+// each: a file already open (same inode — possibly renamed), a file seen before (fingerprint matches a
+// checkpoint: resume at its offset), a copy of an open file (copytruncate: continue where the original was), or
+// a new file (from the start; at start-up with `start_at: end`, from its end). Shrinking or rewritten content
+// means copytruncate: the file restarts at 0 under a new identity and the old identity is remembered, so its
+// copy (if the globs list it) continues where reading stopped.
+import { open, stat } from 'node:fs/promises';
+import type { Logger } from '../../../collector/component/index.js';
+import { MAX_FORGOTTEN_FILES, type FileCheckpoint } from './checkpoint-state.js';
+import { hashBytes, headMatches, readHead } from './fingerprint.js';
+import { TrackedFile } from './tracked-file.js';
+
+export interface TrackerOptions {
+  fingerprintBytes: number;
+  maxLineBytes: number;
+  encoding: BufferEncoding;
+  startAt: 'beginning' | 'end';
+}
+
+export interface SyncCounts {
+  opened: number;
+  truncated: number;
+}
+
+export class FileTracker {
+  readonly #options: TrackerOptions;
+  readonly #logger: Logger;
+  readonly #open = new Map<string, TrackedFile>();
+  #forgotten: FileCheckpoint[] = [];
+
+  constructor(options: TrackerOptions, logger: Logger) {
+    this.#options = options;
+    this.#logger = logger;
+  }
+
+  /** Identities from the saved checkpoint, matched against files as they are found. */
+  restore(files: readonly FileCheckpoint[]): void {
+    this.#forgotten = [...files].slice(-MAX_FORGOTTEN_FILES * 4);
+  }
+
+  /** Open files in reading order: the oldest first, so a rotated file is finished before its successor. */
+  files(): TrackedFile[] {
+    return [...this.#open.values()];
+  }
+
+  get openCount(): number {
+    return this.#open.size;
+  }
+
+  /** Every identity worth saving: open files and recently closed or not-yet-seen ones. */
+  checkpoint(): FileCheckpoint[] {
+    return [...this.#forgotten.slice(-MAX_FORGOTTEN_FILES), ...[...this.#open.values()].map((f) => f.toCheckpoint())];
+  }
+
+  async sync(paths: readonly string[], firstPoll: boolean): Promise<SyncCounts> {
+    const counts: SyncCounts = { opened: 0, truncated: 0 };
+    const seen = new Set<TrackedFile>();
+    for (const path of paths) {
+      const st = await stat(path).catch(() => undefined);
+      if (!st?.isFile()) continue;
+      const existing = this.#open.get(`${st.dev}:${st.ino}`);
+      if (existing) {
+        if (seen.has(existing)) continue; // a second name (hard link) of a file being read
+        seen.add(existing);
+        existing.path = path;
+        existing.missedPolls = 0;
+        if (await this.#checkContent(existing, st.size)) counts.truncated += 1;
+        continue;
+      }
+      if (st.size === 0) continue; // nothing to identify it by yet
+      const file = await this.#openFile(path, firstPoll);
+      if (file) {
+        this.#open.set(file.key, file);
+        seen.add(file);
+        counts.opened += 1;
+      }
+    }
+    for (const file of this.#open.values()) if (!seen.has(file)) file.missedPolls += 1;
+    return counts;
+  }
+
+  /** Stops reading a finished file; its identity is remembered in case it is listed again. */
+  async close(file: TrackedFile): Promise<void> {
+    this.#open.delete(file.key);
+    this.#remember(file.toCheckpoint());
+    await file.handle.close().catch(() => undefined);
+  }
+
+  async closeAll(): Promise<void> {
+    for (const file of [...this.#open.values()]) {
+      this.#open.delete(file.key);
+      this.#remember(file.toCheckpoint());
+      await file.handle.close().catch(() => undefined);
+    }
+  }
+
+  #remember(entry: FileCheckpoint): void {
+    this.#forgotten = this.#forgotten.filter((f) => !(f.id === entry.id && f.matchHash === entry.matchHash));
+    this.#forgotten.push(entry);
+    if (this.#forgotten.length > MAX_FORGOTTEN_FILES * 4) this.#forgotten = this.#forgotten.slice(-MAX_FORGOTTEN_FILES * 4);
+  }
+
+  /** Detects truncation or rewritten content of an open file and grows a short fingerprint. True if it restarted. */
+  async #checkContent(file: TrackedFile, size: number): Promise<boolean> {
+    const { fingerprintBytes } = this.#options;
+    const head = await readHead(file.handle, Math.min(size, fingerprintBytes));
+    const replaced = size < file.readOffset || (file.matchLength > 0 && !headMatches(head, file));
+    if (replaced) {
+      this.#remember(file.toCheckpoint());
+      const id = head.length === 0 ? '' : this.#uniqueId(hashBytes(head), file.ino);
+      file.restart(id, head.length === 0 ? '' : hashBytes(head), head.length);
+      this.#logger.info('File was truncated or rewritten; reading it again from the start.', { path: file.path });
+      return true;
+    }
+    if (head.length > file.matchLength) {
+      if (file.matchLength === 0) file.id = this.#uniqueId(hashBytes(head), file.ino);
+      file.matchHash = hashBytes(head);
+      file.matchLength = head.length;
+    }
+    return false;
+  }
+
+  async #openFile(path: string, firstPoll: boolean): Promise<TrackedFile | undefined> {
+    const handle = await open(path, 'r').catch(() => undefined);
+    if (!handle) return undefined;
+    try {
+      const st = await handle.stat();
+      const { fingerprintBytes, maxLineBytes, encoding, startAt } = this.#options;
+      const head = await readHead(handle, Math.min(st.size, fingerprintBytes));
+      if (head.length === 0) {
+        await handle.close();
+        return undefined;
+      }
+      const hash = hashBytes(head);
+      const make = (id: string, offset: number): TrackedFile => new TrackedFile({
+        id, matchHash: hash, matchLength: head.length, path, dev: st.dev, ino: st.ino, handle, offset, maxLineBytes, encoding,
+      });
+
+      // A full-fingerprint copy of a file being read (copytruncate's copy): continue where that one stands.
+      if (head.length === fingerprintBytes) {
+        for (const other of this.#open.values()) {
+          if (other.matchLength === fingerprintBytes && other.matchHash === hash) {
+            return make(other.id, Math.min(other.committed, st.size));
+          }
+        }
+      }
+      // Seen before (a checkpoint from before a restart, a closed file, the old content of a truncated one).
+      let best: FileCheckpoint | undefined;
+      for (const entry of this.#forgotten) {
+        if (!headMatches(head, entry)) continue;
+        const sameInode = entry.dev === st.dev && entry.ino === st.ino;
+        const bestSameInode = best !== undefined && best.dev === st.dev && best.ino === st.ino;
+        if (!best || entry.matchLength > best.matchLength || (entry.matchLength === best.matchLength && sameInode && !bestSameInode)) best = entry;
+      }
+      if (best) {
+        const entry = best;
+        this.#forgotten = this.#forgotten.filter((f) => f !== entry);
+        if (entry.offset <= st.size) return make(entry.id, entry.offset);
+        return make(this.#uniqueId(hash, st.ino), 0); // shorter than where we were: new content
+      }
+      return make(this.#uniqueId(hash, st.ino), firstPoll && startAt === 'end' ? st.size : 0);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      this.#logger.warn('Could not open a log file.', { path, error: String(error) });
+      return undefined;
+    }
+  }
+
+  /** The fingerprint id, unless an open file already uses it (identical first bytes): then made unique by inode. */
+  #uniqueId(hash: string, ino: number): string {
+    for (const other of this.#open.values()) if (other.id === hash) return `${hash}-${ino}`;
+    return hash;
+  }
+}

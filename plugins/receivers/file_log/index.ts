@@ -1,0 +1,11 @@
+import { defineReceiver } from '../../../collector/component/index.js';
+import { configSchema, toOptions, type FileLogConfig } from './config.js';
+import { FileLogReceiver } from './receiver.js';
+
+export default defineReceiver<FileLogConfig>({
+  type: 'file_log',
+  stability: 'alpha',
+  description: 'Tails log files (globs, rotation, checkpoints) and parses JSON or Python logging lines.',
+  configSchema,
+  create: (settings, config, next) => new FileLogReceiver(settings, toOptions(config), next),
+});

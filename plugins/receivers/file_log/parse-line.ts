@@ -1,0 +1,33 @@
+// Chooses the parser for a line: `json`, `python`, `none`, or `auto` (per line: `{` → JSON, else the Python
+// format, else the raw line). A line a parser does not recognise is kept whole as the body.
+import { parseJson } from './parse-json.js';
+import { SecondCache, parsePython } from './parse-python.js';
+import { unparsed, type ParsedLine, type TimeZone } from './parsed-line.js';
+
+export const PARSERS = ['auto', 'json', 'python', 'none'] as const;
+export type ParserName = (typeof PARSERS)[number];
+
+export type LineParser = (line: string) => { parsed: ParsedLine; recognised: boolean };
+
+export function createLineParser(name: ParserName, zone: TimeZone): LineParser {
+  const seconds = new SecondCache(zone);
+  const wrap = (parsed: ParsedLine | undefined, line: string): { parsed: ParsedLine; recognised: boolean } =>
+    parsed === undefined ? { parsed: unparsed(line), recognised: false } : { parsed, recognised: true };
+  switch (name) {
+    case 'none':
+      return (line) => ({ parsed: unparsed(line), recognised: true });
+    case 'json':
+      return (line) => wrap(parseJson(line), line);
+    case 'python':
+      return (line) => wrap(parsePython(line, seconds), line);
+    case 'auto':
+      return (line) => {
+        const first = line.charCodeAt(0) === 0x7b ? 0x7b : line.trimStart().charCodeAt(0);
+        if (first === 0x7b) {
+          const json = parseJson(line);
+          if (json) return { parsed: json, recognised: true };
+        }
+        return wrap(parsePython(line, seconds), line);
+      };
+  }
+}

@@ -1,0 +1,281 @@
+// The `file_log` receiver: tails files matched by globs, parses each line into a record, hands batches
+// downstream and moves its checkpoint only after next.consume() resolved (end-to-end acknowledgement). A
+// refused batch ("not now") is offered again after a back-off, never skipped. One loop does everything in
+// order — list files, sync identities, read each file in chunks — woken by file-system events or the poll timer.
+import { basename, dirname } from 'node:path';
+import {
+  errorMessage, isPermanentError, nowUnixNano,
+  type LogRecord, type LogsConsumer, type Receiver, type Settings,
+} from '../../../collector/component/index.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint-state.js';
+import type { FileLogOptions } from './config.js';
+import { DirectoryWatcher } from './directory-watcher.js';
+import { FileTracker } from './file-tracker.js';
+import { compileGlob, listMatchingFiles, type CompiledGlob } from './glob.js';
+import type { Line } from './line-splitter.js';
+import { createMetrics, type FileLogMetrics } from './metrics.js';
+import { createLineParser, type LineParser } from './parse-line.js';
+import type { TrackedFile } from './tracked-file.js';
+
+/** Bytes asked for per read. */
+export const READ_CHUNK_BYTES = 256 * 1024;
+/** Most bytes read from one file per cycle, so that one busy file does not starve the others. */
+export const MAX_BYTES_PER_FILE_PER_CYCLE = 32 * 1024 * 1024;
+/** A batch is handed on once its lines reach this many bytes, whatever max_batch_records says. */
+export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/** Polls a file must be missing from the listing (and read to its end) before it is closed. */
+export const RETIRE_AFTER_POLLS = 3;
+/** Shortest gap between two cycles when file-system events keep coming. */
+export const MIN_CYCLE_GAP_MS = 20;
+const BACKOFF_INITIAL_MS = 50;
+const BACKOFF_MAX_MS = 5_000;
+
+export class FileLogReceiver implements Receiver {
+  readonly #settings: Settings;
+  readonly #options: FileLogOptions;
+  readonly #next: LogsConsumer;
+  readonly #metrics: FileLogMetrics;
+  readonly #parse: LineParser;
+  readonly #tracker: FileTracker;
+  readonly #includes: CompiledGlob[];
+  readonly #excludes: CompiledGlob[];
+  readonly #watcher: DirectoryWatcher;
+  readonly #buffer = Buffer.alloc(READ_CHUNK_BYTES);
+  #loop: Promise<void> | undefined;
+  #stopping = false;
+  #shutdown: Promise<void> | undefined;
+  #wakeRequested = false;
+  #wake: (() => void) | undefined;
+  #checkpointDirty = false;
+  #lastCheckpointMs = 0;
+  #degraded = false;
+  #loggedErrors = new Set<string>();
+
+  constructor(settings: Settings, options: FileLogOptions, next: LogsConsumer, cwd = process.cwd()) {
+    this.#settings = settings;
+    this.#options = options;
+    this.#next = next;
+    this.#metrics = createMetrics(settings.meter);
+    this.#parse = createLineParser(options.parser, options.timeZone);
+    this.#tracker = new FileTracker(options, settings.logger);
+    this.#includes = options.include.map((g) => compileGlob(g, cwd));
+    // An exclude that starts with `**` matches at any depth of any folder, not only below the working directory.
+    this.#excludes = options.exclude.map((g) => compileGlob(g.startsWith('**') ? `/${g}` : g, cwd));
+    this.#watcher = new DirectoryWatcher(() => this.#requestWake());
+  }
+
+  async start(): Promise<void> {
+    if (this.#loop || this.#stopping) return;
+    try {
+      this.#tracker.restore(await loadCheckpoint(this.#settings.storageDir));
+    } catch (error) {
+      this.#settings.logger.error('The file_log checkpoint is unreadable; starting without it.', {
+        code: 'FLEETLOG_ERR_CHECKPOINT_IO', error: errorMessage(error),
+      });
+    }
+    this.#settings.reportStatus('ok');
+    this.#loop = this.#run();
+  }
+
+  shutdown(): Promise<void> {
+    this.#shutdown ??= this.#stop();
+    return this.#shutdown;
+  }
+
+  async #stop(): Promise<void> {
+    this.#stopping = true;
+    this.#watcher.close();
+    this.#wake?.();
+    await this.#loop;
+    await this.#writeCheckpoint(true);
+    await this.#tracker.closeAll();
+  }
+
+  async #run(): Promise<void> {
+    let firstPoll = true;
+    while (!this.#stopping) {
+      const started = Date.now();
+      try {
+        await this.#cycle(firstPoll);
+        firstPoll = false;
+        if (this.#degraded) {
+          this.#degraded = false;
+          this.#settings.reportStatus('ok');
+        }
+      } catch (error) {
+        this.#reportError('A file_log cycle failed; retrying at the next poll.', error);
+      }
+      if (!this.#wakeRequested) await this.#sleep(this.#options.pollIntervalMs, true);
+      const sinceStart = Date.now() - started;
+      if (sinceStart < MIN_CYCLE_GAP_MS) await this.#sleep(MIN_CYCLE_GAP_MS - sinceStart, false);
+    }
+  }
+
+  async #cycle(firstPoll: boolean): Promise<void> {
+    this.#wakeRequested = false;
+    const paths = await listMatchingFiles(this.#includes, this.#excludes);
+    const counts = await this.#tracker.sync(paths, firstPoll);
+    if (counts.truncated > 0) this.#metrics.rotations.add(counts.truncated);
+    for (const file of this.#tracker.files()) {
+      if (this.#stopping) break;
+      if (!(await this.#drain(file))) break;
+      if (file.missedPolls >= RETIRE_AFTER_POLLS && file.lastReadBytes === 0) await this.#retire(file);
+    }
+    this.#metrics.openFiles.set(this.#tracker.openCount);
+    await this.#writeCheckpoint(false);
+    const directories = new Set<string>(this.#includes.map((g) => g.base));
+    for (const file of this.#tracker.files()) directories.add(dirname(file.path));
+    this.#watcher.sync(directories);
+  }
+
+  /** Reads what is new in `file` and delivers it. False when stopping interrupted a delivery. */
+  async #drain(file: TrackedFile): Promise<boolean> {
+    const { maxBatchRecords } = this.#options;
+    const lines: Line[] = [];
+    let records: LogRecord[] = [];
+    let batchBytes = 0;
+    let progress = file.committed;
+    let readBytes = 0;
+    const path = file.path;
+    const name = basename(path);
+    while (readBytes < MAX_BYTES_PER_FILE_PER_CYCLE && !this.#stopping) {
+      const { bytesRead } = await file.handle.read(this.#buffer, 0, READ_CHUNK_BYTES, file.readOffset);
+      if (bytesRead === 0) break;
+      file.readOffset += bytesRead;
+      readBytes += bytesRead;
+      lines.length = 0;
+      file.splitter.push(this.#buffer.subarray(0, bytesRead), lines);
+      const observed = nowUnixNano();
+      for (const line of lines) {
+        progress = line.end;
+        if (line.text.length === 0) continue;
+        records.push(this.#toRecord(file, line, path, name, observed));
+        batchBytes += line.end - line.start;
+        if (records.length >= maxBatchRecords || batchBytes >= MAX_BATCH_BYTES) {
+          if (!(await this.#deliver(file, records, progress))) return false;
+          records = [];
+          batchBytes = 0;
+        }
+      }
+    }
+    file.lastReadBytes = readBytes;
+    if (records.length > 0) return this.#deliver(file, records, progress);
+    if (progress > file.committed) this.#commit(file, progress); // only blank lines
+    return true;
+  }
+
+  /** A file no glob lists any more, read to its end: its last partial line goes out, then it is closed. */
+  async #retire(file: TrackedFile): Promise<void> {
+    const lines: Line[] = [];
+    file.splitter.flush(lines);
+    const observed = nowUnixNano();
+    const records = lines.filter((l) => l.text.length > 0).map((l) => this.#toRecord(file, l, file.path, basename(file.path), observed));
+    const end = lines.at(-1)?.end ?? file.committed;
+    if (records.length > 0 && !(await this.#deliver(file, records, end))) return;
+    if (end > file.committed) this.#commit(file, end);
+    await this.#tracker.close(file);
+    this.#checkpointDirty = true;
+  }
+
+  #toRecord(file: TrackedFile, line: Line, path: string, name: string, observed: string): LogRecord {
+    const { parsed, recognised } = this.#parse(line.text);
+    if (!recognised) this.#metrics.unparsed.add(1);
+    const attributes = parsed.attributes;
+    attributes['log.file.path'] = path;
+    attributes['log.file.name'] = name;
+    if (line.truncated) {
+      attributes['log.record.truncated'] = true;
+      this.#metrics.truncatedLines.add(1);
+    }
+    return {
+      timeUnixNano: parsed.timeUnixNano,
+      observedTimeUnixNano: observed,
+      severityNumber: parsed.severityNumber,
+      severityText: parsed.severityText,
+      body: parsed.body,
+      attributes,
+      recordId: `${file.id}:${line.start}`,
+    };
+  }
+
+  /**
+   * Hands `records` on until they are accepted (or refused for good), then moves the file's checkpoint to `end`.
+   * False when shutdown came first: nothing is committed, the lines are read again after a restart.
+   */
+  async #deliver(file: TrackedFile, records: LogRecord[], end: number): Promise<boolean> {
+    const batch = { resource: { ...this.#settings.resource }, records };
+    let backoffMs = BACKOFF_INITIAL_MS;
+    for (;;) {
+      try {
+        await this.#next.consume(batch);
+        this.#metrics.accepted.add(records.length);
+        break;
+      } catch (error) {
+        if (isPermanentError(error)) {
+          this.#metrics.refused.add(records.length);
+          this.#reportError('Downstream refused a batch for good; it is counted and skipped.', error);
+          break;
+        }
+        if (this.#stopping) return false;
+        this.#reportError('Downstream is not accepting records; holding them and trying again.', error);
+        await this.#sleep(backoffMs, false);
+        backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
+        if (this.#stopping) return false;
+      }
+    }
+    this.#commit(file, end);
+    await this.#writeCheckpoint(false);
+    return true;
+  }
+
+  #commit(file: TrackedFile, end: number): void {
+    file.committed = end;
+    this.#checkpointDirty = true;
+  }
+
+  async #writeCheckpoint(force: boolean): Promise<void> {
+    if (!this.#checkpointDirty) return;
+    if (!force && Date.now() - this.#lastCheckpointMs < this.#options.checkpointIntervalMs) return;
+    this.#checkpointDirty = false;
+    this.#lastCheckpointMs = Date.now();
+    try {
+      await saveCheckpoint(this.#settings.storageDir, this.#tracker.checkpoint());
+    } catch (error) {
+      this.#checkpointDirty = true;
+      this.#reportError('Writing the file_log checkpoint failed.', error, 'FLEETLOG_ERR_CHECKPOINT_IO');
+    }
+  }
+
+  /** Logs each distinct problem once (never once per record) and marks the component degraded. */
+  #reportError(message: string, error: unknown, code = 'FLEETLOG_ERR_INTERNAL'): void {
+    const text = errorMessage(error);
+    if (!this.#degraded) {
+      this.#degraded = true;
+      this.#settings.reportStatus('recoverable_error', error instanceof Error ? error : new Error(text));
+    }
+    const key = `${message}|${text}`;
+    if (this.#loggedErrors.has(key)) return;
+    if (this.#loggedErrors.size > 100) this.#loggedErrors.clear();
+    this.#loggedErrors.add(key);
+    this.#settings.logger.warn(message, { code, error: text });
+  }
+
+  #requestWake(): void {
+    this.#wakeRequested = true;
+    this.#wake?.();
+  }
+
+  /** Waits `ms`, or less when woken (file-system event, if `wakeable`) or stopping. */
+  #sleep(ms: number, wakeable: boolean): Promise<void> {
+    if (this.#stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = wakeable ? done : () => { if (this.#stopping) done(); };
+    });
+  }
+}
