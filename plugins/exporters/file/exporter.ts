@@ -1,0 +1,144 @@
+// The `file` exporter: appends each batch as JSON lines, rotates by size like Python's RotatingFileHandler
+// (`path` → `path.1` → … → `path.N`, the oldest deleted), and fsyncs before it answers ok — it is a durable
+// destination, so "ok" means "on the disk". Errors become outcomes: a path that can never be written (a folder,
+// a name too long) drops the batch to the dead letters; anything that may pass (ENOSPC, EACCES, EIO) is retried.
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import {
+  errorMessage, sendDrop, sendOk, sendRetry,
+  type Exporter, type LogBatch, type SendResult, type Settings,
+} from '../../../collector/component/index.js';
+import type { FileExporterOptions } from './config.js';
+import { recordToJsonLine } from './record-json.js';
+
+/** Error codes that no retry can fix: the batch goes to the dead letters. */
+const PERMANENT_CODES = new Set(['EISDIR', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP', 'EINVAL', 'EFBIG']);
+
+export class FileExporter implements Exporter {
+  readonly #settings: Settings;
+  readonly #options: FileExporterOptions;
+  readonly #path: string;
+  #handle: FileHandle | undefined;
+  #size = 0;
+  #stopped = false;
+  #failing = false;
+
+  constructor(settings: Settings, options: FileExporterOptions) {
+    this.#settings = settings;
+    this.#options = options;
+    this.#path = resolve(options.path);
+  }
+
+  async start(): Promise<void> {
+    this.#stopped = false;
+  }
+
+  async shutdown(): Promise<void> {
+    this.#stopped = true;
+    await this.#close();
+  }
+
+  async send(batch: LogBatch, signal: AbortSignal): Promise<SendResult> {
+    if (this.#stopped) return sendRetry('the file exporter is stopped');
+    if (signal.aborted) return sendRetry('aborted');
+    try {
+      await this.#write(batch);
+      if (this.#failing) {
+        this.#failing = false;
+        this.#settings.reportStatus('ok');
+      }
+      return sendOk({ acceptedRecords: batch.records.length });
+    } catch (error) {
+      await this.#close();
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      const reason = `${this.#path}: ${errorMessage(error)}`;
+      if (!this.#failing) {
+        this.#failing = true;
+        this.#settings.logger.error('Writing the log file failed.', { path: this.#path, code, error: errorMessage(error) });
+        this.#settings.reportStatus('recoverable_error', error instanceof Error ? error : new Error(reason));
+      }
+      return PERMANENT_CODES.has(code) ? sendDrop(reason) : sendRetry(reason);
+    }
+  }
+
+  async #write(batch: LogBatch): Promise<void> {
+    const handle = await this.#open();
+    const { maxBytes } = this.#options;
+    let chunk: string[] = [];
+    let chunkBytes = 0;
+    for (const record of batch.records) {
+      const line = recordToJsonLine(record, batch.resource);
+      const bytes = Buffer.byteLength(line);
+      if (maxBytes > 0 && this.#size + chunkBytes + bytes > maxBytes && this.#size + chunkBytes > 0) {
+        await this.#flush(chunk, chunkBytes);
+        chunk = [];
+        chunkBytes = 0;
+        await this.#rotate();
+      }
+      chunk.push(line);
+      chunkBytes += bytes;
+    }
+    await this.#flush(chunk, chunkBytes);
+    await (this.#handle ?? handle).datasync();
+  }
+
+  async #flush(lines: string[], bytes: number): Promise<void> {
+    if (lines.length === 0) return;
+    const handle = await this.#open();
+    await handle.write(lines.join(''));
+    this.#size += bytes;
+  }
+
+  async #open(): Promise<FileHandle> {
+    if (this.#handle) return this.#handle;
+    await mkdir(dirname(this.#path), { recursive: true });
+    const handle = await open(this.#path, 'a');
+    try {
+      this.#size = (await handle.stat()).size;
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    this.#handle = handle;
+    return handle;
+  }
+
+  async #rotate(): Promise<void> {
+    const handle = this.#handle;
+    if (handle) await handle.datasync();
+    await this.#close();
+    const { backupCount } = this.#options;
+    if (backupCount === 0) {
+      const truncated = await open(this.#path, 'w');
+      await truncated.close();
+    } else {
+      await rm(`${this.#path}.${backupCount}`, { force: true });
+      for (let i = backupCount - 1; i >= 1; i -= 1) {
+        await renameIfExists(`${this.#path}.${i}`, `${this.#path}.${i + 1}`);
+      }
+      await renameIfExists(this.#path, `${this.#path}.1`);
+    }
+    await this.#open();
+  }
+
+  async #close(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = undefined;
+    this.#size = 0;
+    if (handle) {
+      try {
+        await handle.close();
+      } catch { /* already closed or the disk went away: nothing left to release */ }
+    }
+  }
+}
+
+async function renameIfExists(from: string, to: string): Promise<void> {
+  try {
+    await stat(from);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  await rename(from, to);
+}

@@ -1,0 +1,13 @@
+import { resolve } from 'node:path';
+import { defineExporter } from '../../../collector/component/index.js';
+import { configSchema, toOptions, type FileExporterConfig } from './config.js';
+import { FileExporter } from './exporter.js';
+
+export default defineExporter<FileExporterConfig>({
+  type: 'file',
+  stability: 'alpha',
+  description: 'Writes records as JSON lines to a local file with size rotation (the local tier).',
+  configSchema,
+  resources: (config) => [`file:${resolve(config.path)}`],
+  create: (settings, config) => new FileExporter(settings, toOptions(config)),
+});
