@@ -1,5 +1,9 @@
 // The table of subcommands. Each lives in its own module; add one line here to add a command.
 import type { Command } from './command.js';
+import { queueInspectCommand } from './queue-inspect.js';
+import { queueReplayDeadLettersCommand } from './queue-replay-dead-letters.js';
 
 export const COMMANDS: readonly Command[] = [
+  queueInspectCommand,
+  queueReplayDeadLettersCommand,
 ];

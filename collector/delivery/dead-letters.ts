@@ -67,23 +67,23 @@ export class DeadLetters {
   }
 
   /** The records of one file as batches (consecutive lines with an equal resource form one batch). */
-  static async readBatches(path: string): Promise<{ batches: LogBatch[]; records: number; badLines: number }> {
+  static async readBatches(path: string): Promise<{ batches: LogBatch[]; records: number; badLines: number; unreadable: string[] }> {
     const text = await readFile(path, 'utf8');
     const batches: LogBatch[] = [];
     let lastKey = '';
     let records = 0;
-    let badLines = 0;
+    const unreadable: string[] = [];
     for (const raw of text.split('\n')) {
       if (raw.trim() === '') continue;
       let line: DeadLetterLine;
       try {
         line = JSON.parse(raw) as DeadLetterLine;
       } catch {
-        badLines += 1;
+        unreadable.push(raw);
         continue;
       }
       if (typeof line !== 'object' || line === null || typeof line.record !== 'object' || line.record === null) {
-        badLines += 1;
+        unreadable.push(raw);
         continue;
       }
       const resource = line.resource ?? {};
@@ -93,7 +93,7 @@ export class DeadLetters {
       lastKey = key;
       records += 1;
     }
-    return { batches, records, badLines };
+    return { batches, records, badLines: unreadable.length, unreadable };
   }
 
   static async remove(path: string): Promise<void> {

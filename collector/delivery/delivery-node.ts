@@ -9,6 +9,7 @@ import { DeadLetters } from './dead-letters.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
 import { DiskQueue } from './disk-queue.js';
 import { MemoryQueue } from './memory-queue.js';
+import { writeQueueStatus } from './queue-status.js';
 import { SendLoop } from './send-loop.js';
 import type { DeliveryQueue } from './queue.js';
 import type { DeliveryNode, DeliveryNodeOptions, DeliveryStats } from './types.js';
@@ -16,6 +17,7 @@ import type { DeliveryNode, DeliveryNodeOptions, DeliveryStats } from './types.j
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
 export const DEFAULT_FULL_WAIT_MS = 5_000;
 const GAUGE_REFRESH_MS = 5_000;
+const STATUS_WRITE_DELAY_MS = 5_000;
 
 export function createDeliveryNode(options: DeliveryNodeOptions): DeliveryNode {
   return new DeliveryNodeImpl(options);
@@ -31,6 +33,7 @@ class DeliveryNodeImpl implements DeliveryNode {
   #started: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
   #gaugeTimer: NodeJS.Timeout | undefined;
+  #statusTimer: NodeJS.Timeout | undefined;
 
   constructor(options: DeliveryNodeOptions) {
     this.#o = options;
@@ -51,6 +54,7 @@ class DeliveryNodeImpl implements DeliveryNode {
       metrics: this.#metrics,
       logger: options.settings.logger,
       onProgress: () => this.#refreshGauges(),
+      onError: () => this.#scheduleStatus(),
     });
   }
 
@@ -86,7 +90,9 @@ class DeliveryNodeImpl implements DeliveryNode {
         }
       }
       this.#stopGaugeTimer();
+      if (this.#statusTimer !== undefined) clearTimeout(this.#statusTimer);
       await this.#queue.close();
+      await this.#writeStatus();
       await this.#o.exporter.shutdown();
     })();
     return this.#stopped;
@@ -129,6 +135,36 @@ class DeliveryNodeImpl implements DeliveryNode {
       this.#gaugeTimer.unref();
     } else if (q.queuedRecords === 0) {
       this.#stopGaugeTimer();
+    }
+  }
+
+  /** status.json (for `fleetlog queue inspect`) after an error, at most every few seconds. */
+  #scheduleStatus(): void {
+    if (this.#statusTimer !== undefined || this.#stopped) return;
+    this.#statusTimer = setTimeout(() => {
+      this.#statusTimer = undefined;
+      void this.#writeStatus();
+    }, STATUS_WRITE_DELAY_MS);
+    this.#statusTimer.unref();
+  }
+
+  async #writeStatus(): Promise<void> {
+    if (!this.#o.config.queue.enabled && this.#loop.counters.lastError === undefined) return;
+    const s = this.stats();
+    const c = this.#loop.counters;
+    try {
+      await writeQueueStatus(this.#o.directory, {
+        exporter: this.id,
+        updatedAt: new Date().toISOString(),
+        ...(c.lastError === undefined ? {} : { lastError: c.lastError, lastErrorAt: new Date(c.lastErrorAtMs ?? Date.now()).toISOString() }),
+        sentRecords: s.sentRecords,
+        retries: s.retries,
+        deadLetteredRecords: s.deadLetteredRecords,
+        droppedByPolicyRecords: s.droppedByPolicyRecords,
+        corruptRecords: s.corruptRecords,
+      });
+    } catch (error) {
+      this.#o.settings.logger.warn('Could not write the queue status file.', { error: errorMessage(error) });
     }
   }
 

@@ -22,6 +22,8 @@ export interface SendLoopOptions {
   logger: Logger;
   /** Called after every change of the queue's levels (for gauges). */
   onProgress: () => void;
+  /** Called when lastError changes. */
+  onError?: () => void;
   random?: () => number;
 }
 
@@ -172,5 +174,6 @@ export class SendLoop {
   #noteError(message: string): void {
     this.counters.lastError = message;
     this.counters.lastErrorAtMs = Date.now();
+    this.#o.onError?.();
   }
 }

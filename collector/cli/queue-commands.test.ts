@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { CommandIo } from './command.js';
+import { main } from './main.js';
+import { DeadLetters } from '../delivery/dead-letters.js';
+import { DiskQueue } from '../delivery/disk-queue.js';
+import { inspectQueue } from '../delivery/queue-inspect.js';
+import { queueDirectoryFor } from '../delivery/queue-paths.js';
+import { batchOf, withTempDir } from '../delivery/test-support.js';
+
+const PLUGIN = `
+const schema = { type: 'object', additionalProperties: false, properties: {} };
+export default [
+  { kind: 'receiver', type: 'null_in', stability: 'development', configSchema: schema, create: () => ({ start: async () => {}, shutdown: async () => {} }) },
+  { kind: 'exporter', type: 'null_out', stability: 'development', configSchema: schema, create: () => ({ start: async () => {}, shutdown: async () => {}, send: async () => ({ outcome: 'ok' }) }) },
+];
+`;
+
+const CONFIG = `
+plugins: [./null-plugin.mjs]
+receivers:
+  null_in:
+exporters:
+  null_out/cloud:
+    queue: { fsync: always }
+service:
+  storage: { directory: ./state }
+  pipelines:
+    logs: { receivers: [null_in], exporters: [null_out/cloud] }
+`;
+
+async function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const chunks = { out: '', err: '' };
+  stdout.on('data', (c: Buffer) => (chunks.out += c.toString()));
+  stderr.on('data', (c: Buffer) => (chunks.err += c.toString()));
+  const io: CommandIo = { stdout, stderr, env: {}, cwd, signal: new AbortController().signal };
+  const code = await main(args, io);
+  return { code, stdout: chunks.out, stderr: chunks.err };
+}
+
+test('queue inspect shows queued records, dead letters and the lock state; replay re-queues dead letters', () => withTempDir(async (dir) => {
+  await writeFile(join(dir, 'null-plugin.mjs'), PLUGIN);
+  await writeFile(join(dir, 'site.yaml'), CONFIG);
+  const queueDir = queueDirectoryFor(join(dir, 'state'), 'null_out/cloud');
+  await mkdir(queueDir, { recursive: true });
+  const q = new DiskQueue({ directory: queueDir, maxBytes: 1 << 24, minFreeBytes: 0, segmentBytes: 1 << 20, fsync: 'batch', fsyncIntervalMs: 1000, fullPolicy: 'block', fullWaitMs: 1000 });
+  await q.open();
+  await q.append(batchOf(0, 12));
+  const running = await run(['queue', 'inspect', '--config', 'site.yaml'], dir);
+  assert.match(running.stdout, /running \(pid \d+\)/);
+  await q.close();
+  await new DeadLetters(queueDir, 'null_out/cloud').write([batchOf(100, 3)], '400 bad', 1);
+
+  const inspected = await run(['queue', 'inspect', '--config', 'site.yaml'], dir);
+  assert.equal(inspected.code, 0, inspected.stderr);
+  assert.match(inspected.stdout, /^null_out\/cloud$/m);
+  assert.match(inspected.stdout, /queued: +12 records/);
+  assert.match(inspected.stdout, /dead letters: +3 records in 1 file/);
+  assert.match(inspected.stdout, /oldest unsent: +\d+s ago/);
+  assert.match(inspected.stdout, /not running/);
+
+  const json = await run(['queue', 'inspect', '--config', 'site.yaml', '--json', '--exporter', 'null_out/cloud'], dir);
+  const parsed = JSON.parse(json.stdout) as { exporter: string; queuedRecords: number; deadLetterRecords: number };
+  assert.deepEqual([parsed.exporter, parsed.queuedRecords, parsed.deadLetterRecords], ['null_out/cloud', 12, 3]);
+
+  const replay = await run(['queue', 'replay-dead-letters', '--config', 'site.yaml', '--exporter', 'null_out/cloud'], dir);
+  assert.equal(replay.code, 0, replay.stderr);
+  assert.match(replay.stdout, /Re-queued 3 records from 1 dead-letter file/);
+  const after = await inspectQueue(queueDir);
+  assert.equal(after.queuedRecords, 15);
+  assert.equal(after.deadLetterRecords, 0);
+  assert.deepEqual((await readdir(join(queueDir, 'dead-letters'))).filter((n) => n.endsWith('.ndjson')), []);
+}));
+
+test('queue commands report usage errors and unknown exporters', () => withTempDir(async (dir) => {
+  await writeFile(join(dir, 'null-plugin.mjs'), PLUGIN);
+  await writeFile(join(dir, 'site.yaml'), CONFIG);
+  assert.equal((await run(['queue', 'inspect'], dir)).code, 2);
+  assert.equal((await run(['queue', 'replay-dead-letters', '--config', 'site.yaml'], dir)).code, 2);
+  const unknown = await run(['queue', 'inspect', '--config', 'site.yaml', '--exporter', 'nope'], dir);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /known: null_out\/cloud/);
+}));

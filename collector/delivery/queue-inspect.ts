@@ -1,0 +1,67 @@
+// Read-only view of a queue folder for `fleetlog queue inspect`: safe while the collector runs (it never writes,
+// and a frame still being written at the end is just not counted).
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readCheckpoint } from './checkpoint-file.js';
+import { DeadLetters } from './dead-letters.js';
+import { ACK_FILE } from './disk-queue.js';
+import { lockOwner } from './queue-lock.js';
+import { readQueueStatus, type QueueStatusFile } from './queue-status.js';
+import { KIND_RECORD, scanFrames } from './segment-format.js';
+import { SEGMENT_PATTERN } from './segment-meta.js';
+
+export interface QueueInspection {
+  directory: string;
+  exists: boolean;
+  queuedRecords: number;
+  queuedBytes: number;
+  segments: number;
+  /** Append time of the oldest unacknowledged record (ms), if any. */
+  oldestUnsentAtMs: number | undefined;
+  corruptRegions: number;
+  deadLetterFiles: number;
+  deadLetterRecords: number;
+  /** Pid of the live process that holds the queue, if any. */
+  runningPid: number | undefined;
+  status: QueueStatusFile | undefined;
+}
+
+export async function inspectQueue(directory: string): Promise<QueueInspection> {
+  const result: QueueInspection = {
+    directory, exists: false, queuedRecords: 0, queuedBytes: 0, segments: 0, oldestUnsentAtMs: undefined, corruptRegions: 0,
+    deadLetterFiles: 0, deadLetterRecords: 0, runningPid: undefined, status: undefined,
+  };
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch {
+    return result;
+  }
+  result.exists = true;
+  const ack = await readCheckpoint<{ ackedSeq?: number }>(join(directory, ACK_FILE)).catch(() => undefined);
+  const ackedSeq = typeof ack?.ackedSeq === 'number' ? ack.ackedSeq : 0;
+  for (const name of names.filter((n) => SEGMENT_PATTERN.test(n)).sort()) {
+    const buf = await readFile(join(directory, name)).catch(() => undefined);
+    if (buf === undefined) continue;
+    const scan = scanFrames(buf, 0, false);
+    result.corruptRegions += scan.corrupt.length;
+    let unacked = 0;
+    for (const frame of scan.frames) {
+      if (frame.kind !== KIND_RECORD || frame.seq <= ackedSeq) continue;
+      unacked += 1;
+      if (result.oldestUnsentAtMs === undefined || frame.enqueuedAtMs < result.oldestUnsentAtMs) result.oldestUnsentAtMs = frame.enqueuedAtMs;
+    }
+    result.queuedRecords += unacked;
+    result.queuedBytes += buf.length;
+    result.segments += 1;
+  }
+  const deadLetters = new DeadLetters(directory, '');
+  for (const file of await deadLetters.list()) {
+    result.deadLetterFiles += 1;
+    const text = await readFile(file.path, 'utf8').catch(() => '');
+    result.deadLetterRecords += text.split('\n').filter((l) => l.trim() !== '').length;
+  }
+  result.runningPid = await lockOwner(directory);
+  result.status = await readQueueStatus(directory);
+  return result;
+}
