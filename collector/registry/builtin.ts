@@ -1,6 +1,12 @@
 // The plugins bundled with fleetlog, registered by a static list (explicit beats discovery). To add one: import
 // its factory (the plugin folder's index.ts default export) and add it to the list.
 import type { AnyFactory } from '../component/contract.js';
+import fileLogReceiver from '../../plugins/receivers/file_log/index.js';
+import fileExporter from '../../plugins/exporters/file/index.js';
+import debugExporter from '../../plugins/exporters/debug/index.js';
 
 export const BUILTIN_FACTORIES: readonly AnyFactory[] = [
+  fileLogReceiver,
+  fileExporter,
+  debugExporter,
 ];

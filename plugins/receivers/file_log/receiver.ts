@@ -203,16 +203,14 @@ export class FileLogReceiver implements Receiver {
    * False when shutdown came first: nothing is committed, the lines are read again after a restart.
    */
   async #deliver(file: TrackedFile, records: LogRecord[], end: number): Promise<boolean> {
-    const batch = { resource: { ...this.#settings.resource }, records };
+    const batch = { resource: {}, records }; // the host stamps service.resource
     let backoffMs = BACKOFF_INITIAL_MS;
     for (;;) {
       try {
         await this.#next.consume(batch);
-        this.#metrics.accepted.add(records.length);
         break;
       } catch (error) {
         if (isPermanentError(error)) {
-          this.#metrics.refused.add(records.length);
           this.#reportError('Downstream refused a batch for good; it is counted and skipped.', error);
           break;
         }
