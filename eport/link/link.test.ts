@@ -46,7 +46,7 @@ test('frame: round-trips; the CRC catches every single-byte change', () => {
   for (let i = 0; i < bytes.length; i += 1) {
     for (const x of [0x01, 0x80, 0xff]) {
       const bad = Buffer.from(bytes);
-      bad[i] ^= x;
+      bad[i] = bad[i]! ^ x;
       assert.equal(decodeFrame(bad).ok, false, `change at ${i} not caught`);
     }
   }
@@ -91,7 +91,7 @@ test('fuzz: random and mutated bytes into the wire decoder, COBS and frame decod
   const good = encodeWire(frameOf(Buffer.alloc(300, 7)), 'binary');
   fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.nat(), { maxLength: 5 }), fc.constantFrom(...WIRE_ENCODINGS), (random, flips, encoding) => {
     const mutated = Buffer.from(good);
-    for (const f of flips) mutated[f % mutated.length] ^= (f % 255) + 1;
+    for (const f of flips) mutated[f % mutated.length] = mutated[f % mutated.length]! ^ ((f % 255) + 1);
     const decoder = new WireDecoder(encoding, 900);
     const results = [...decoder.push(random), ...decoder.push(mutated), ...decoder.push(Buffer.from([0, 10]))];
     for (const r of results) if (!r.ok) assert.ok(r.reason.length > 0);
@@ -139,7 +139,7 @@ test('stop-and-wait: corrupted frames and lost ACKs — every payload delivered 
   let n = 0;
   const noise = (chunk: Buffer): Buffer => {
     n += 1;
-    if (n % 5 === 0 && chunk.length > 4) chunk[2 + (n % (chunk.length - 3))] ^= 0x5a; // damage every 5th write
+    if (n % 5 === 0 && chunk.length > 4) { const at = 2 + (n % (chunk.length - 3)); chunk[at] = chunk[at]! ^ 0x5a; } // damage every 5th write
     return chunk;
   };
   const payloads = Array.from({ length: 40 }, (_, i) => Buffer.alloc(100 + i * 20, i + 1));
