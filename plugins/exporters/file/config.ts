@@ -10,7 +10,7 @@ export const configSchema = {
   required: ['path'],
   properties: {
     path: { type: 'string', minLength: 1, description: 'The file to append JSON lines to; its folder is created if missing. Relative paths are relative to the working directory.' },
-    max_bytes: { ...BYTES_SCHEMA, default: DEFAULT_MAX_BYTES, description: 'Size at which the file is rotated to `<path>.1` (the older ones shift up). 0 turns rotation off.' },
+    max_bytes: { ...BYTES_SCHEMA, default: '10MiB', description: 'Size at which the file is rotated to `<path>.1` (the older ones shift up). 0 turns rotation off.' },
     backup_count: { type: 'integer', minimum: 0, maximum: 1000, default: DEFAULT_BACKUP_COUNT, description: 'How many rotated files (`<path>.1` … `<path>.N`) are kept; the oldest is deleted. 0 truncates the file instead.' },
   },
 } as const;

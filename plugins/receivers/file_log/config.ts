@@ -25,12 +25,12 @@ export const configSchema = {
     start_at: { enum: ['beginning', 'end'], default: 'end', description: 'Where to start in files found at start-up that have no checkpoint. Files that appear later are always read from the beginning.' },
     parser: { enum: PARSERS, default: 'auto', description: 'json: one JSON object per line (PRD entry and common variants); python: `2026-01-22 14:30:15,123 - payment - ERROR - message`; none: the line is the body; auto: JSON or Python per line, else the raw line.' },
     time_zone: { enum: ['local', 'utc'], default: 'local', description: 'Zone of Python timestamps, which carry none (Python logging writes local time).' },
-    poll_interval: { ...DURATION_SCHEMA, default: DEFAULT_POLL_INTERVAL_MS, description: 'How often files are checked for new lines, rotation and new files (file-system events wake it sooner).' },
+    poll_interval: { ...DURATION_SCHEMA, default: '200ms', description: 'How often files are checked for new lines, rotation and new files (file-system events wake it sooner).' },
     encoding: { enum: ENCODINGS, default: 'utf8', description: 'Character encoding of the files.' },
-    max_line_bytes: { ...BYTES_SCHEMA, default: DEFAULT_MAX_LINE_BYTES, description: 'Longer lines keep their first bytes, the rest is skipped, and the record gets `log.record.truncated: true`.' },
+    max_line_bytes: { ...BYTES_SCHEMA, default: '1MiB', description: 'Longer lines keep their first bytes, the rest is skipped, and the record gets `log.record.truncated: true`.' },
     fingerprint_bytes: { type: 'integer', minimum: 16, maximum: 65536, default: DEFAULT_FINGERPRINT_BYTES, description: 'Leading bytes hashed to recognise a file after a rename or restart.' },
     max_batch_records: { type: 'integer', minimum: 1, maximum: 100000, default: DEFAULT_MAX_BATCH_RECORDS, description: 'Most records handed downstream in one batch.' },
-    checkpoint_interval: { ...DURATION_SCHEMA, default: DEFAULT_CHECKPOINT_INTERVAL_MS, description: 'Least time between two checkpoint writes (each is fsynced). Offsets only ever cover acknowledged records, so a crash re-reads at most this much.' },
+    checkpoint_interval: { ...DURATION_SCHEMA, default: '1s', description: 'Least time between two checkpoint writes (each is fsynced). Offsets only ever cover acknowledged records, so a crash re-reads at most this much.' },
   },
 } as const;
 
