@@ -10,7 +10,8 @@ import type { DdlContext } from './migrations.js';
 /** ClickHouse refuses inserts touching more partitions than this (max_partitions_per_insert_block). */
 export const MAX_PARTITIONS_PER_INSERT = 100;
 const DAY_SECONDS = 86_400;
-const FINAL_SETTINGS = 'SETTINGS do_not_merge_across_partitions_select_final = 1';
+// prefer_column_name_to_alias: WHERE means the columns, not the formatted output aliases of the same name.
+const FINAL_SETTINGS = 'SETTINGS do_not_merge_across_partitions_select_final = 1, prefer_column_name_to_alias = 1';
 
 export interface MachineRecord {
   machine_id: string;
