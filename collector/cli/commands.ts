@@ -1,9 +1,13 @@
 // The table of subcommands. Each lives in its own module; add one line here to add a command.
 import type { Command } from './command.js';
+import { eportPackCommand } from './eport-pack.js';
+import { eportUnpackCommand } from './eport-unpack.js';
 import { queueInspectCommand } from './queue-inspect.js';
 import { queueReplayDeadLettersCommand } from './queue-replay-dead-letters.js';
 
 export const COMMANDS: readonly Command[] = [
+  eportPackCommand,
+  eportUnpackCommand,
   queueInspectCommand,
   queueReplayDeadLettersCommand,
 ];
