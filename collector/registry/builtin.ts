@@ -4,9 +4,11 @@ import type { AnyFactory } from '../component/contract.js';
 import fileLogReceiver from '../../plugins/receivers/file_log/index.js';
 import fileExporter from '../../plugins/exporters/file/index.js';
 import debugExporter from '../../plugins/exporters/debug/index.js';
+import otlpHttpExporter from '../../plugins/exporters/otlp_http/index.js';
 
 export const BUILTIN_FACTORIES: readonly AnyFactory[] = [
   fileLogReceiver,
   fileExporter,
   debugExporter,
+  otlpHttpExporter,
 ];
