@@ -1,11 +1,15 @@
 // The table of subcommands. Each lives in its own module; add one line here to add a command.
 import type { Command } from './command.js';
+import { backendCommand } from '../../backend/cli/backend-command.js';
+import { keysCreateCommand, keysListCommand, keysRevokeCommand } from '../../backend/cli/keys-commands.js';
+import { sqlCommand } from '../../backend/cli/sql-command.js';
 import { eportPackCommand } from './eport-pack.js';
 import { eportUnpackCommand } from './eport-unpack.js';
 import { queueInspectCommand } from './queue-inspect.js';
 import { queueReplayDeadLettersCommand } from './queue-replay-dead-letters.js';
 
 export const COMMANDS: readonly Command[] = [
+  backendCommand, keysCreateCommand, keysListCommand, keysRevokeCommand, sqlCommand,
   eportPackCommand,
   eportUnpackCommand,
   queueInspectCommand,
