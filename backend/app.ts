@@ -12,6 +12,7 @@ import { InsertBatcher } from './ingest/insert-batcher.js';
 import type { IngestDeps } from './ingest/ingest-deps.js';
 import { otlpLogsHandler } from './ingest/otlp-route.js';
 import { simpleLogsHandler } from './ingest/simple-route.js';
+import { mountEport, type MountedEport } from './ingest/eport-mount.js';
 import { BackendMetrics } from './metrics.js';
 import { exportHandler } from './api/export-route.js';
 import { logsHandler } from './api/logs-route.js';
@@ -33,6 +34,8 @@ export interface BackendApp {
   readonly metrics: BackendMetrics;
   /** The ingest dependencies, for other ingest paths (ePort drop folder) that call storeRecords. */
   readonly ingest: IngestDeps;
+  /** The ePort payload ingest (route + drop-folder watcher). */
+  readonly eport: MountedEport;
   /** Stores what is waiting and refuses further ingest; idempotent. Does not close the store. */
   close(): Promise<void>;
 }
@@ -77,6 +80,7 @@ export function createApp(deps: AppDeps): BackendApp {
 
   app.post('/v1/logs', otlpLogsHandler(ingest));
   app.post('/api/logs', simpleLogsHandler(ingest));
+  const eport = mountEport(app, ingest, config.eport);
 
   const admin = (req: Request, _res: Response, next: NextFunction): void => {
     checkAdminToken(req.headers.authorization, config.adminToken);
@@ -102,7 +106,7 @@ export function createApp(deps: AppDeps): BackendApp {
 
   let closed: Promise<void> | undefined;
   return {
-    app, store, batcher, keys, metrics, ingest,
-    close: () => (closed ??= batcher.close()),
+    app, store, batcher, keys, metrics, ingest, eport,
+    close: () => (closed ??= eport.close().then(() => batcher.close())),
   };
 }

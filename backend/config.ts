@@ -5,6 +5,7 @@ import { loadYamlFile, parseYamlText, type YamlSource } from '../collector/confi
 import { validateWithSchema } from '../collector/config/validate-schema.js';
 import type { ConfigIssue } from '../collector/config/issue.js';
 import type { StatusRule } from './store/machine-status.js';
+import { EPORT_BACKEND_CONFIG_SCHEMA, resolveEportConfig, type EportBackendConfig, type EportBackendYaml } from './ingest/eport-config.js';
 
 const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_]*$';
 
@@ -62,6 +63,7 @@ export const BACKEND_CONFIG_SCHEMA = {
         degraded_errors_per_hour: { type: 'integer', minimum: 1, default: 10, description: 'This many ERROR+ records in the last hour → degraded.' },
       },
     },
+    eport: EPORT_BACKEND_CONFIG_SCHEMA,
   },
 } as const;
 
@@ -93,6 +95,7 @@ export interface BackendConfig {
   readonly ingest: IngestConfig;
   readonly adminToken: string | undefined;
   readonly status: StatusRule;
+  readonly eport?: EportBackendConfig;
 }
 
 interface RawConfig {
@@ -101,6 +104,7 @@ interface RawConfig {
   ingest: { max_body_size: number | string; max_decompressed_size: number | string; batch_max_rows: number; batch_max_delay: number | string; max_pending_rows: number; max_future_skew: number | string };
   api: { admin_token?: string };
   status: { offline_after: number | string; heartbeat_stale: number | string; degraded_errors_per_hour: number };
+  eport?: EportBackendYaml;
 }
 
 export interface LoadedBackendConfig {
@@ -151,6 +155,7 @@ export function resolveBackendConfig(source: Pick<YamlSource, 'file' | 'locate' 
       heartbeatStaleMs: parseDurationMs(value.status.heartbeat_stale),
       degradedErrorsPerHour: value.status.degraded_errors_per_hour,
     }),
+    eport: resolveEportConfig(value.eport, source.directory, env),
   });
   return { config, issues };
 }

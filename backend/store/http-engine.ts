@@ -1,6 +1,7 @@
 // ClickHouse server or cluster over HTTP (@clickhouse/client). Runs the same SQL as the embedded engine.
 // Transport failures are classified so the ingest path can answer with back-pressure (503 + Retry-After) when
 // the server is unreachable or overloaded, and a clear error when the credentials are wrong.
+import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { ApiError } from '../errors.js';
 import { QUERY_SETTINGS, type QueryParams, type SqlEngine } from './engine.js';
@@ -66,6 +67,8 @@ export class HttpEngine implements SqlEngine {
       database: options.database,
       request_timeout: options.requestTimeoutMs,
       clickhouse_settings: { ...QUERY_SETTINGS },
+      // Errors reach the caller as ApiErrors (and /metrics); the client's own console logging is off.
+      log: { level: module.ClickHouseLogLevel.OFF },
     });
     return new HttpEngine(client, options.url);
   }
@@ -94,7 +97,14 @@ export class HttpEngine implements SqlEngine {
 
   insertJsonEachRow(table: string, rows: Buffer, settings: Readonly<Record<string, string | number>> = {}): Promise<void> {
     return this.#run(async () => {
-      await this.#client.insert({ table, values: Readable.from([rows]), format: 'JSONEachRow', clickhouse_settings: { ...settings } as never });
+      // exec sends the bytes as they are (insert() would re-serialize row objects).
+      const result = await this.#client.exec({
+        query: `INSERT INTO ${table} FORMAT JSONEachRow`,
+        values: Readable.from([rows], { objectMode: false }),
+        clickhouse_settings: { ...settings } as never,
+      });
+      result.stream.resume();
+      await once(result.stream, 'end');
     });
   }
 

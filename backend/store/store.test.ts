@@ -7,8 +7,6 @@ import { openTempStore, type TempStore } from '../testing/temp-store.js';
 import { splitByPartitions } from './store.js';
 import type { LogRowInsert } from './log-row.js';
 
-let temp: TempStore;
-let batcher: InsertBatcher;
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 
 function rec(msAgo: number, body: string, extra: Partial<LogRecord> = {}): LogRecord {
@@ -22,100 +20,109 @@ function batch(machine: string, records: LogRecord[]): LogBatch {
   return { resource: { 'device.id': machine, site: 'north' }, records };
 }
 
-before(async () => {
-  temp = await openTempStore();
-  batcher = new InsertBatcher((rows) => temp.store.insertLogRows(rows), { maxRows: 5000, maxDelayMs: 20, maxPendingRows: 1_000_000 });
+test('splitByPartitions keeps every row and at most N days per chunk', () => {
+  const rows = Array.from({ length: 250 }, (_, i) => ({ ts: `${(i % 230) * 86_400 + 5}.000000000` }) as LogRowInsert);
+  const chunks = splitByPartitions(rows, 100);
+  assert.equal(chunks.flat().length, 250);
+  for (const chunk of chunks) assert.ok(new Set(chunk.map((r) => r.ts)).size <= 100);
+  assert.equal(chunks.length, 3);
 });
-after(async () => {
-  await batcher.close();
-  await temp.close();
-});
 
-const deps = () => ({ batcher, now: () => NOW });
+// The same suite runs on the embedded engine always, and on a ClickHouse server when FLEETLOG_TEST_CLICKHOUSE_URL is set.
+storeSuite('embedded');
+if (process.env.FLEETLOG_TEST_CLICKHOUSE_URL) storeSuite('server');
 
-describe('store (embedded chDB)', () => {
-  test('migrations are recorded and re-running them applies nothing', async () => {
-    const again = await temp.store.migrate();
-    assert.deepEqual(again.applied, []);
-    assert.equal(again.current, 1);
-  });
+function storeSuite(engine: 'embedded' | 'server'): void {
+  let temp: TempStore;
+  let batcher: InsertBatcher;
 
-  test('round trip: stored records come back newest first with their fields', async () => {
-    const records = [rec(3000, 'Coin jam in slot 4', { severityNumber: 17, severityText: 'ERROR', recordId: 'f1:1' }), rec(2000, 'Vend OK slot 4', { recordId: 'f1:2' })];
-    const result = await storeRecords(deps(), { machineId: 'RT01', batch: batch('RT01', records), source: 'otlp_proto' });
-    assert.deepEqual(result, { accepted: 2, rejected: 0, message: '' });
-    const page = await temp.store.queryLogs({ machineId: 'RT01' }, 10);
-    assert.equal(page.rows.length, 2);
-    assert.equal(page.rows[0]!.body, 'Vend OK slot 4');
-    assert.equal(page.rows[1]!.level, 'ERROR');
-    assert.equal(page.rows[1]!.component, 'payment');
-    assert.equal(page.rows[1]!.site, 'north');
-    assert.equal(page.rows[1]!.record_id, 'f1:1');
-    assert.equal(page.rows[1]!.time_unix_nano, msToUnixNano(NOW - 3000));
-    assert.equal(page.rows[1]!.time, new Date(NOW - 3000).toISOString().replace('Z', '000000Z'));
-  });
+  const deps = () => ({ batcher, now: () => NOW });
 
-  test('a re-sent batch is stored once (with and without record ids)', async () => {
-    const withIds = [rec(5000, 'door open', { recordId: 'x:1' }), rec(4000, 'door closed', { recordId: 'x:2' })];
-    const withoutIds = [rec(3000, 'temp 4C'), rec(2000, 'temp 5C')];
-    for (let i = 0; i < 3; i += 1) {
-      await storeRecords(deps(), { machineId: 'DUP1', batch: batch('DUP1', withIds), source: 'otlp_proto' });
-      await storeRecords(deps(), { machineId: 'DUP1', batch: batch('DUP1', withoutIds), source: 'otlp_json' });
-    }
-    assert.equal(await temp.store.countLogs({ machineId: 'DUP1' }), 4);
-    assert.equal((await temp.store.queryLogs({ machineId: 'DUP1' }, 100)).rows.length, 4);
-  });
-
-  test('a 3-day backfill of one machine is accepted and queryable by range', async () => {
-    const records: LogRecord[] = [];
-    for (let i = 0; i < 3 * 24 * 12; i += 1) records.push(rec(i * 5 * 60_000, `tick ${i}`, { recordId: `bf:${i}` }));
-    await storeRecords(deps(), { machineId: 'BF01', batch: batch('BF01', records), source: 'otlp_proto' });
-    assert.equal(await temp.store.countLogs({ machineId: 'BF01' }), records.length);
-    const dayAgo = msToUnixNano(NOW - 24 * 3600_000);
-    assert.equal(await temp.store.countLogs({ machineId: 'BF01', fromNs: dayAgo }), 24 * 12 + 1);
-  });
-
-  test('more than 100 days in one batch is split into inserts of at most 100 partitions', async () => {
-    const records: LogRecord[] = [];
-    for (let d = 0; d < 150; d += 1) records.push(rec(d * 86_400_000, `day ${d}`, { recordId: `long:${d}` }));
-    await storeRecords(deps(), { machineId: 'BF02', batch: batch('BF02', records), source: 'otlp_proto' });
-    assert.equal(await temp.store.countLogs({ machineId: 'BF02' }), 150);
-  });
-
-  test('splitByPartitions keeps every row and at most N days per chunk', () => {
-    const rows = Array.from({ length: 250 }, (_, i) => ({ ts: `${(i % 230) * 86_400 + 5}.000000000` }) as LogRowInsert);
-    const chunks = splitByPartitions(rows, 100);
-    assert.equal(chunks.flat().length, 250);
-    for (const chunk of chunks) assert.ok(new Set(chunk.map((r) => r.ts)).size <= 100);
-    assert.equal(chunks.length, 3);
-  });
-
-  test('times more than 5 minutes in the future are clamped and flagged', async () => {
-    const future = rec(-3600_000, 'from the future', { recordId: 'fut:1' });
-    const nearFuture = rec(-60_000, 'slightly ahead', { recordId: 'fut:2' });
-    await storeRecords(deps(), { machineId: 'FUT1', batch: batch('FUT1', [future, nearFuture]), source: 'otlp_proto', receivedAtMs: NOW });
-    const rows = (await temp.store.queryLogs({ machineId: 'FUT1' }, 10)).rows;
-    const clamped = rows.find((r) => r.body === 'from the future')!;
-    assert.equal(clamped.time_unix_nano, msToUnixNano(NOW));
-    assert.equal(clamped.clock_flags, 1);
-    assert.equal(clamped.attributes['fleetlog.original_time_unix_nano'], msToUnixNano(NOW + 3600_000));
-    const near = rows.find((r) => r.body === 'slightly ahead')!;
-    assert.equal(near.clock_flags, 0);
-    assert.equal(near.time_unix_nano, msToUnixNano(NOW + 60_000));
-  });
-
-  test('records claiming another device.id are refused and counted', async () => {
-    const forgedResource = await storeRecords(deps(), { machineId: 'OWN1', batch: batch('OTHER', [rec(1000, 'x')]), source: 'otlp_proto' });
-    assert.equal(forgedResource.accepted, 0);
-    assert.equal(forgedResource.rejected, 1);
-    assert.match(forgedResource.message, /OTHER/);
-    const mixed = await storeRecords(deps(), {
-      machineId: 'OWN1', source: 'otlp_proto',
-      batch: batch('OWN1', [rec(1000, 'mine'), rec(900, 'not mine', { attributes: { 'device.id': 'OTHER' } })]),
+  describe(`store (${engine === 'embedded' ? 'embedded chDB' : 'ClickHouse server'})`, () => {
+    before(async () => {
+      temp = await openTempStore(engine);
+      batcher = new InsertBatcher((rows) => temp.store.insertLogRows(rows), { maxRows: 5000, maxDelayMs: 20, maxPendingRows: 1_000_000 });
     });
-    assert.equal(mixed.accepted, 1);
-    assert.equal(mixed.rejected, 1);
-    assert.equal(await temp.store.countLogs({ machineId: 'OWN1' }), 1);
-    assert.equal(await temp.store.countLogs({ machineId: 'OTHER' }), 0);
+    after(async () => {
+      await batcher.close();
+      await temp.close();
+    });
+
+    test('migrations are recorded and re-running them applies nothing', async () => {
+      const again = await temp.store.migrate();
+      assert.deepEqual(again.applied, []);
+      assert.equal(again.current, 1);
+    });
+
+    test('round trip: stored records come back newest first with their fields', async () => {
+      const records = [rec(3000, 'Coin jam in slot 4', { severityNumber: 17, severityText: 'ERROR', recordId: 'f1:1' }), rec(2000, 'Vend OK slot 4', { recordId: 'f1:2' })];
+      const result = await storeRecords(deps(), { machineId: 'RT01', batch: batch('RT01', records), source: 'otlp_proto' });
+      assert.deepEqual(result, { accepted: 2, rejected: 0, message: '' });
+      const page = await temp.store.queryLogs({ machineId: 'RT01' }, 10);
+      assert.equal(page.rows.length, 2);
+      assert.equal(page.rows[0]!.body, 'Vend OK slot 4');
+      assert.equal(page.rows[1]!.level, 'ERROR');
+      assert.equal(page.rows[1]!.component, 'payment');
+      assert.equal(page.rows[1]!.site, 'north');
+      assert.equal(page.rows[1]!.record_id, 'f1:1');
+      assert.equal(page.rows[1]!.time_unix_nano, msToUnixNano(NOW - 3000));
+      assert.equal(page.rows[1]!.time, new Date(NOW - 3000).toISOString().replace('Z', '000000Z'));
+    });
+
+    test('a re-sent batch is stored once (with and without record ids)', async () => {
+      const withIds = [rec(5000, 'door open', { recordId: 'x:1' }), rec(4000, 'door closed', { recordId: 'x:2' })];
+      const withoutIds = [rec(3000, 'temp 4C'), rec(2000, 'temp 5C')];
+      for (let i = 0; i < 3; i += 1) {
+        await storeRecords(deps(), { machineId: 'DUP1', batch: batch('DUP1', withIds), source: 'otlp_proto' });
+        await storeRecords(deps(), { machineId: 'DUP1', batch: batch('DUP1', withoutIds), source: 'otlp_json' });
+      }
+      assert.equal(await temp.store.countLogs({ machineId: 'DUP1' }), 4);
+      assert.equal((await temp.store.queryLogs({ machineId: 'DUP1' }, 100)).rows.length, 4);
+    });
+
+    test('a 3-day backfill of one machine is accepted and queryable by range', async () => {
+      const records: LogRecord[] = [];
+      for (let i = 0; i < 3 * 24 * 12; i += 1) records.push(rec(i * 5 * 60_000, `tick ${i}`, { recordId: `bf:${i}` }));
+      await storeRecords(deps(), { machineId: 'BF01', batch: batch('BF01', records), source: 'otlp_proto' });
+      assert.equal(await temp.store.countLogs({ machineId: 'BF01' }), records.length);
+      const dayAgo = msToUnixNano(NOW - 24 * 3600_000);
+      assert.equal(await temp.store.countLogs({ machineId: 'BF01', fromNs: dayAgo }), 24 * 12 + 1);
+    });
+
+    test('more than 100 days in one batch is split into inserts of at most 100 partitions', async () => {
+      const records: LogRecord[] = [];
+      for (let d = 0; d < 150; d += 1) records.push(rec(d * 86_400_000, `day ${d}`, { recordId: `long:${d}` }));
+      await storeRecords(deps(), { machineId: 'BF02', batch: batch('BF02', records), source: 'otlp_proto' });
+      assert.equal(await temp.store.countLogs({ machineId: 'BF02' }), 150);
+    });
+
+    test('times more than 5 minutes in the future are clamped and flagged', async () => {
+      const future = rec(-3600_000, 'from the future', { recordId: 'fut:1' });
+      const nearFuture = rec(-60_000, 'slightly ahead', { recordId: 'fut:2' });
+      await storeRecords(deps(), { machineId: 'FUT1', batch: batch('FUT1', [future, nearFuture]), source: 'otlp_proto', receivedAtMs: NOW });
+      const rows = (await temp.store.queryLogs({ machineId: 'FUT1' }, 10)).rows;
+      const clamped = rows.find((r) => r.body === 'from the future')!;
+      assert.equal(clamped.time_unix_nano, msToUnixNano(NOW));
+      assert.equal(clamped.clock_flags, 1);
+      assert.equal(clamped.attributes['fleetlog.original_time_unix_nano'], msToUnixNano(NOW + 3600_000));
+      const near = rows.find((r) => r.body === 'slightly ahead')!;
+      assert.equal(near.clock_flags, 0);
+      assert.equal(near.time_unix_nano, msToUnixNano(NOW + 60_000));
+    });
+
+    test('records claiming another device.id are refused and counted', async () => {
+      const forgedResource = await storeRecords(deps(), { machineId: 'OWN1', batch: batch('OTHER', [rec(1000, 'x')]), source: 'otlp_proto' });
+      assert.equal(forgedResource.accepted, 0);
+      assert.equal(forgedResource.rejected, 1);
+      assert.match(forgedResource.message, /OTHER/);
+      const mixed = await storeRecords(deps(), {
+        machineId: 'OWN1', source: 'otlp_proto',
+        batch: batch('OWN1', [rec(1000, 'mine'), rec(900, 'not mine', { attributes: { 'device.id': 'OTHER' } })]),
+      });
+      assert.equal(mixed.accepted, 1);
+      assert.equal(mixed.rejected, 1);
+      assert.equal(await temp.store.countLogs({ machineId: 'OWN1' }), 1);
+      assert.equal(await temp.store.countLogs({ machineId: 'OTHER' }), 0);
+    });
   });
-});
+}

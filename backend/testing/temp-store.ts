@@ -13,15 +13,30 @@ export interface TempStore {
   close(): Promise<void>;
 }
 
-export async function openTempStore(): Promise<TempStore> {
+/**
+ * `engine: 'embedded'` — chDB in a temp folder. `engine: 'server'` — the ClickHouse server at
+ * FLEETLOG_TEST_CLICKHOUSE_URL (user/password in the URL or FLEETLOG_TEST_CLICKHOUSE_USER/_PASSWORD), in a fresh
+ * database that is dropped on close.
+ */
+export async function openTempStore(engine: 'embedded' | 'server' = 'embedded'): Promise<TempStore> {
   const dir = mkdtempSync(join(tmpdir(), 'fleetlog-store-'));
   const config = defaultBackendConfig({ path: join(dir, 'clickhouse') });
   // Long retention: tests store records from months ago (backfills) that the default TTL would drop.
-  const store = await openStore({ ...config.storage, retentionDays: 3650 });
+  let storage = { ...config.storage, retentionDays: 3650 };
+  if (engine === 'server') {
+    const url = new URL(process.env.FLEETLOG_TEST_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123');
+    const user = decodeURIComponent(url.username) || (process.env.FLEETLOG_TEST_CLICKHOUSE_USER ?? 'default');
+    const password = decodeURIComponent(url.password) || (process.env.FLEETLOG_TEST_CLICKHOUSE_PASSWORD ?? '');
+    url.username = '';
+    url.password = '';
+    storage = { ...storage, engine: 'server', url: url.toString().replace(/\/$/, ''), user, password, database: `fleetlog_test_${process.pid}_${Date.now()}` };
+  }
+  const store = await openStore(storage);
   return {
     store,
     dir,
     async close() {
+      if (engine === 'server') await store.engine.command(`DROP DATABASE IF EXISTS ${store.db}`);
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
