@@ -1,24 +1,10 @@
 // `fleetlog` — parses the first words into a command from the table, runs it, exits with its code.
 // The only module that calls process.exit.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import type { Command, CommandIo } from './command.js';
 import { COMMANDS } from './commands.js';
+import { VERSION } from './version.js';
 
-function packageVersion(): string {
-  let dir = fileURLToPath(new URL('.', import.meta.url));
-  for (let i = 0; i < 5; i += 1) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'fleetlog') return pkg.version ?? '0.0.0';
-    } catch { /* keep looking upwards */ }
-    dir = join(dir, '..');
-  }
-  return '0.0.0';
-}
-
-export const VERSION = packageVersion();
+export { VERSION };
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 8);
@@ -69,6 +55,9 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   return found.command.run(found.rest, io);
 }
 
+/** After a command returned, how long open handles may keep the process alive before it exits regardless. */
+const EXIT_GRACE_MS = 2_000;
+
 const isEntry = process.argv[1] !== undefined && /fleetlog(\.js)?$|main\.(ts|js)$/.test(process.argv[1]);
 if (isEntry) {
   const controller = new AbortController();
@@ -77,7 +66,11 @@ if (isEntry) {
   process.once('SIGINT', stop);
   const io: CommandIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal };
   main(process.argv.slice(2), io).then(
-    (code) => { process.exitCode = code; },
+    (code) => {
+      process.exitCode = code;
+      // A component that ignored its shutdown deadline must not keep the process alive: exit anyway, soon.
+      setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+    },
     (error: unknown) => {
       process.stderr.write(`fleetlog: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = 1;
