@@ -1,0 +1,93 @@
+// The acceptance points at the node level: what is queued survives a restart; a tiny queue with the
+// destination down back-pressures the producer and loses nothing; drop_lowest_severity evicts only DEBUG/INFO/WARN.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isPermanentError } from '../component/errors.js';
+import { sendOk, sendRetry } from '../component/send-result.js';
+import { DELIVERY_METRIC_NAMES } from './delivery-metrics.js';
+import { createDeliveryNode } from './delivery-node.js';
+import { RecordingMeter, ScriptedExporter, batchOf, fastConfig, seqsOf, testSettings, until, withTempDir } from './test-support.js';
+
+test('records queued while the destination is down are delivered after a restart, in order', () => withTempDir(async (dir) => {
+  const down = new ScriptedExporter(() => sendRetry('connection refused'));
+  const first = createDeliveryNode({ settings: testSettings(), exporter: down, directory: dir, config: fastConfig(), shutdownTimeoutMs: 100 });
+  await first.start();
+  for (let i = 0; i < 5; i += 1) await first.consume(batchOf(i * 20, 20));
+  await until(() => down.attempts.length >= 2, 2_000, 'failing attempts');
+  assert.equal(first.stats().queuedRecords, 100);
+  await first.shutdown();
+
+  const up = new ScriptedExporter();
+  const second = createDeliveryNode({ settings: testSettings(), exporter: up, directory: dir, config: fastConfig() });
+  await second.start();
+  await until(() => seqsOf(up.accepted).length >= 100, 5_000, 'delivery after restart');
+  assert.deepEqual(seqsOf(up.accepted), Array.from({ length: 100 }, (_, i) => i));
+  await until(() => second.stats().queuedRecords === 0, 2_000, 'queue drained');
+  await second.shutdown();
+}));
+
+test('a tiny queue with the destination down back-pressures the producer; nothing is lost when it returns', () => withTempDir(async (dir) => {
+  let sinkUp = false;
+  const exporter = new ScriptedExporter(() => (sinkUp ? sendOk() : sendRetry('503')));
+  const node = createDeliveryNode({
+    settings: testSettings(), exporter, directory: dir, fullWaitMs: 50,
+    config: fastConfig({ queue: { max_bytes: '16KiB' }, retry: { initial_interval: 5, max_interval: 20 } }),
+  });
+  await node.start();
+  let refusals = 0;
+  const total = 400;
+  // A receiver's behaviour: a batch is retried until consume() resolves (its checkpoint waits for that).
+  for (let i = 0; i < total; i += 10) {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await node.consume(batchOf(i, 10));
+        break;
+      } catch (error) {
+        assert.equal(isPermanentError(error), false);
+        assert.equal((error as { code?: string }).code, 'FLEETLOG_ERR_QUEUE_FULL');
+        refusals += 1;
+        if (refusals === 3) sinkUp = true;
+        assert.ok(attempt < 200, 'the producer is not refused for ever once the sink is back');
+      }
+    }
+    assert.ok(node.stats().queuedBytes <= 16 * 1024);
+  }
+  assert.ok(refusals >= 3, 'the producer was back-pressured');
+  await until(() => seqsOf(exporter.accepted).length >= total, 10_000, 'everything delivered');
+  const seqs = seqsOf(exporter.accepted);
+  assert.deepEqual(seqs, Array.from({ length: total }, (_, i) => i), '0 lost, in order');
+  await node.shutdown();
+}));
+
+test('drop_lowest_severity with the destination down: only DEBUG/INFO/WARN are evicted, and the count is reported', () => withTempDir(async (dir) => {
+  let sinkUp = false;
+  const exporter = new ScriptedExporter(() => (sinkUp ? sendOk() : sendRetry('503')));
+  const meter = new RecordingMeter();
+  const node = createDeliveryNode({
+    settings: testSettings('x', meter), exporter, directory: dir, fullWaitMs: 50,
+    config: fastConfig({ queue: { max_bytes: '64KiB', full_policy: 'drop_lowest_severity' }, retry: { initial_interval: 5, max_interval: 20 } }),
+  });
+  await node.start();
+  try {
+    const levels = [5, 9, 13, 17, 21];
+    const sent = new Map<number, number>();
+    for (let i = 0; i < 100; i += 1) {
+      const severity = levels[i % 5]!;
+      await node.consume(batchOf(i * 4, 4, severity));
+      sent.set(severity, (sent.get(severity) ?? 0) + 4);
+    }
+    const dropped = node.stats().droppedByPolicyRecords;
+    assert.ok(dropped > 0);
+    assert.equal(meter.values.get(DELIVERY_METRIC_NAMES.droppedRecords), dropped);
+    sinkUp = true;
+    await until(() => node.stats().queuedRecords === 0, 10_000, 'drained');
+    const delivered = new Map<number, number>();
+    for (const b of exporter.accepted) for (const r of b.records) delivered.set(r.severityNumber, (delivered.get(r.severityNumber) ?? 0) + 1);
+    assert.equal(delivered.get(17), sent.get(17), 'every ERROR delivered');
+    assert.equal(delivered.get(21), sent.get(21), 'every CRITICAL delivered');
+    const deliveredTotal = [...delivered.values()].reduce((a, b) => a + b, 0);
+    assert.equal(deliveredTotal + dropped, 400, 'delivered + evicted = produced');
+  } finally {
+    await node.shutdown();
+  }
+}));
