@@ -9,7 +9,7 @@ import {
   type Exporter, type LogBatch, type SendResult, type Settings,
 } from '../../../collector/component/index.js';
 import type { FileExporterOptions } from './config.js';
-import { recordToJsonLine } from './record-json.js';
+import { recordToJsonLine, resourceJson } from './record-json.js';
 
 /** Error codes that no retry can fix: the batch goes to the dead letters. */
 const PERMANENT_CODES = new Set(['EISDIR', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP', 'EINVAL', 'EFBIG']);
@@ -66,8 +66,9 @@ export class FileExporter implements Exporter {
     const { maxBytes } = this.#options;
     let chunk: string[] = [];
     let chunkBytes = 0;
+    const resourceText = resourceJson(batch.resource);
     for (const record of batch.records) {
-      const line = recordToJsonLine(record, batch.resource);
+      const line = recordToJsonLine(record, batch.resource, resourceText);
       const bytes = Buffer.byteLength(line);
       if (maxBytes > 0 && this.#size + chunkBytes + bytes > maxBytes && this.#size + chunkBytes > 0) {
         await this.#flush(chunk, chunkBytes);

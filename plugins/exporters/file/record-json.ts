@@ -5,13 +5,21 @@ import {
   type Attributes, type LogRecord,
 } from '../../../collector/component/index.js';
 
-/** ISO-8601 of a Unix-nano decimal string, or null for '0' / unparseable. */
+let cachedSecond = Number.NaN;
+let cachedPrefix = '';
+
+/** ISO-8601 of a Unix-nano decimal string, or null for '0' / unparseable. The date part is cached per second. */
 export function isoOfUnixNano(unixNano: string): string | null {
   if (unixNano === '0' || unixNano === '') return null;
-  const ms = unixNanoToMs(unixNano);
-  if (!Number.isFinite(ms)) return null;
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  // Whole milliseconds from the digits (a float of the nanoseconds would round .999999 up).
+  const ms = unixNano.length > 6 ? Number(unixNano.slice(0, -6)) : Math.floor(unixNanoToMs(unixNano));
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return null;
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, -4); // 2026-01-22T14:30:15.
+  }
+  return `${cachedPrefix}${String(ms - second * 1000).padStart(3, '0')}Z`;
 }
 
 /** The record's attributes without `component` (the PRD's `context`). */
@@ -21,7 +29,13 @@ export function contextOf(attributes: Attributes): Attributes {
   return rest;
 }
 
-export function recordToJsonLine(record: LogRecord, resource: Attributes): string {
+/** The JSON of a batch's resource, to be spliced into each of its lines (stringified once per batch). */
+export function resourceJson(resource: Attributes): string {
+  return JSON.stringify(resource);
+}
+
+/** One line (with its newline). `resourceText` is resourceJson(resource), passed in so a batch encodes it once. */
+export function recordToJsonLine(record: LogRecord, resource: Attributes, resourceText = resourceJson(resource)): string {
   const component = record.attributes[ATTRIBUTE_COMPONENT];
   const machine = resource[RESOURCE_DEVICE_ID];
   const line: Record<string, unknown> = {
@@ -35,7 +49,6 @@ export function recordToJsonLine(record: LogRecord, resource: Attributes): strin
     observed_time_unix_nano: record.observedTimeUnixNano,
     severity_number: record.severityNumber,
     severity_text: record.severityText,
-    resource,
   };
   if (record.recordId !== undefined) line.record_id = record.recordId;
   if (record.bootId !== undefined) line.boot_id = record.bootId;
@@ -43,5 +56,6 @@ export function recordToJsonLine(record: LogRecord, resource: Attributes): strin
   if (record.spanId !== undefined) line.span_id = record.spanId;
   if (record.flags !== undefined) line.flags = record.flags;
   if (record.eventName !== undefined) line.event_name = record.eventName;
-  return `${JSON.stringify(line)}\n`;
+  const json = JSON.stringify(line);
+  return `${json.slice(0, -1)},"resource":${resourceText}}\n`;
 }

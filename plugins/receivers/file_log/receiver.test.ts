@@ -252,4 +252,77 @@ describe('file_log receiver', () => {
     assert.equal(long?.body, 'x'.repeat(64 - '2026-01-22 14:30:15,123 - motor - INFO - '.length), 'the kept 64 bytes are parsed');
     assert.equal(next?.body, 'line 11');
   });
+
+  test('file-system events wake the loop: a line arrives long before the next poll', async () => {
+    const dir = newFolder();
+    const path = join(dir, 'w.log');
+    writeFileSync(path, lines(0, 1));
+    const r = await run({ include: [path], start_at: 'beginning', poll_interval: '30s' });
+    try {
+      await r.sink.waitForRecords(1);
+      await until(() => r.settings.meter.values.get('fleetlog_receiver_file_log_open_files') === 1, 'the first cycle to end');
+      const started = Date.now();
+      appendFileSync(path, lines(1, 2));
+      await r.sink.waitForRecords(2, 5_000);
+      assert.ok(Date.now() - started < 5_000);
+    } finally {
+      await r.stop();
+    }
+    assert.deepEqual(bodies(r.sink), range(0, 2));
+  });
+
+  test('a deleted file is read to its end through the open handle, then closed', async () => {
+    const dir = newFolder();
+    const path = join(dir, 'gone.log');
+    writeFileSync(path, lines(0, 100));
+    const r = await run({ include: [path], start_at: 'beginning' });
+    try {
+      await r.sink.waitForRecords(100);
+      appendFileSync(path, lines(100, 120));
+      rmSync(path);
+      await r.sink.waitForRecords(120);
+      await until(() => r.settings.meter.values.get('fleetlog_receiver_file_log_open_files') === 0, 'the file to be closed');
+    } finally {
+      await r.stop();
+    }
+    assert.deepEqual(bodies(r.sink), range(0, 120));
+  });
+
+  test('rotation inside the glob (app.log → app.log.1, new app.log): nothing read twice, the old file first', async () => {
+    const dir = newFolder();
+    const path = join(dir, 'app.log');
+    writeFileSync(path, lines(0, 300));
+    const r = await run({ include: [join(dir, 'app.log*')], start_at: 'beginning' });
+    try {
+      await r.sink.waitForRecords(300);
+      appendFileSync(path, lines(300, 400));
+      renameSync(path, `${path}.1`);
+      writeFileSync(path, lines(400, 500));
+      await r.sink.waitForRecords(500);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    } finally {
+      await r.stop();
+    }
+    assert.deepEqual(bodies(r.sink), range(0, 500));
+  });
+
+  test('after a restart, a new file at a known path (perhaps the same inode) is read from its start, not from the old offset', async () => {
+    const dir = newFolder();
+    const storageDir = newFolder();
+    const path = join(dir, 'reuse.log');
+    writeFileSync(path, lines(0, 100));
+    const first = await run({ include: [path], start_at: 'beginning' }, { storageDir });
+    await first.sink.waitForRecords(100);
+    await first.stop();
+    rmSync(path);
+    writeFileSync(path, lines(1000, 1010)); // shorter than the old offset, different first bytes
+    const second = await run({ include: [path], start_at: 'beginning' }, { storageDir });
+    try {
+      await second.sink.waitForRecords(10);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await second.stop();
+    }
+    assert.deepEqual(bodies(second.sink), range(1000, 1010));
+  });
 });

@@ -121,11 +121,11 @@ export class FileLogReceiver implements Receiver {
       if (!(await this.#drain(file))) break;
       if (file.missedPolls >= RETIRE_AFTER_POLLS && file.lastReadBytes === 0) await this.#retire(file);
     }
-    this.#metrics.openFiles.set(this.#tracker.openCount);
-    await this.#writeCheckpoint(false);
     const directories = new Set<string>(this.#includes.map((g) => g.base));
     for (const file of this.#tracker.files()) directories.add(dirname(file.path));
     this.#watcher.sync(directories);
+    this.#metrics.openFiles.set(this.#tracker.openCount);
+    await this.#writeCheckpoint(false);
   }
 
   /** Reads what is new in `file` and delivers it. False when stopping interrupted a delivery. */
