@@ -180,3 +180,26 @@ test('durability lint warnings point at the exporter key and do not make the con
   assert.equal(lint.severity, 'warning');
   assert.deepEqual(lint.position, { line: 6, col: 7 });
 });
+
+test('a section written as a list is a type error, not a crash or a pile of follow-on errors', async () => {
+  const file = writeConfig('list-section.yaml', [
+    'receivers: [test_in]',
+    'exporters: { test_out: { path: /tmp/x } }',
+    'service: { pipelines: { logs: { receivers: [test_in], exporters: [test_out] } } }',
+  ].join('\n'));
+  const { issues } = await load(file);
+  assert.deepEqual(issues.map((i) => `${i.position?.line}:${i.position?.col} ${i.code} ${formatIssue(i).split(' ').slice(1).join(' ')}`), [
+    '1:1 FLEETLOG_ERR_CONFIG_TYPE receivers: must be a mapping or empty, not ["test_in"] [FLEETLOG_ERR_CONFIG_TYPE]',
+    '3:45 FLEETLOG_ERR_CONFIG_UNDECLARED service.pipelines.logs.receivers[0]: receiver \'test_in\' is not declared under receivers (no receivers are declared) [FLEETLOG_ERR_CONFIG_UNDECLARED]',
+  ]);
+});
+
+test('an id that is not type or type/name is reported', async () => {
+  const file = writeConfig('bad-id.yaml', [
+    'receivers: { "Test In": {} , test_in: }',
+    'exporters: { test_out: { path: /tmp/x } }',
+    'service: { pipelines: { logs: { receivers: [test_in], exporters: [test_out] } } }',
+  ].join('\n'));
+  const { issues } = await load(file);
+  assert.match(errors(issues).map((i) => i.message).join('\n'), /'Test In' is not a valid id: a component id is `type` or `type\/name`/);
+});

@@ -85,9 +85,7 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   // 4. components
   const declared: Record<Section, Map<string, ComponentEntry>> = { receivers: new Map(), processors: new Map(), exporters: new Map() };
   for (const [section, kind] of SECTIONS) {
-    const entries = value[section];
-    if (entries === null || entries === undefined || typeof entries !== 'object' || Array.isArray(entries)) continue;
-    for (const [id, rawConfig] of Object.entries(entries)) {
+    for (const [id, rawConfig] of Object.entries(sectionEntries(value, section))) {
       const entry = checkComponent(source, registry, section, kind, id, rawConfig, issues);
       if (entry) declared[section].set(id, entry);
     }
@@ -111,10 +109,10 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
         }
         seen.add(id);
         used[section].add(id);
-        if (declared[section].has(id) || isDeclaredButInvalid(value, section, id)) return;
-        const known = Object.keys(value[section] ?? {});
+        if (Object.hasOwn(sectionEntries(value, section), id)) return;
+        const known = Object.keys(sectionEntries(value, section));
         const suggestion = closest(id, known);
-        const elsewhere = SECTIONS.find(([other]) => other !== section && Object.hasOwn(value[other] ?? {}, id));
+        const elsewhere = SECTIONS.find(([other]) => other !== section && Object.hasOwn(sectionEntries(value, other), id));
         const hint = elsewhere ? ` (it is declared under ${elsewhere[0]})`
           : suggestion ? `; did you mean '${suggestion}'?`
           : known.length > 0 ? ` (declared ${section}: ${known.join(', ')})` : ` (no ${section} are declared)`;
@@ -124,7 +122,7 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
     pipelines.push({ name, ...lists });
   }
   for (const [section, kind] of SECTIONS) {
-    for (const id of Object.keys(value[section] ?? {})) {
+    for (const id of Object.keys(sectionEntries(value, section))) {
       if (!used[section].has(id)) {
         issues.push({ ...issueAt(source, [section, id], 'FLEETLOG_ERR_CONFIG_UNUSED', `${kind} '${id}' is declared but no pipeline uses it; it will not run`), severity: 'warning' });
       }
@@ -160,14 +158,14 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   return done(Object.freeze(config));
 }
 
-function listOf(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+/** A component section as a map (a missing, empty or wrongly typed section counts as empty; the schema reports it). */
+function sectionEntries(value: RawConfig, section: Section): Record<string, unknown> {
+  const entries = value[section];
+  return entries !== null && entries !== undefined && typeof entries === 'object' && !Array.isArray(entries) ? entries : {};
 }
 
-/** A component that is declared but failed its own checks is not reported again as undeclared. */
-function isDeclaredButInvalid(value: RawConfig, section: Section, id: string): boolean {
-  const entries = value[section];
-  return entries !== null && entries !== undefined && typeof entries === 'object' && Object.hasOwn(entries, id);
+function listOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
 function checkComponent(
