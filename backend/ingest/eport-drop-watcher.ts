@@ -108,7 +108,7 @@ export class EportDropWatcher {
       let payload: Buffer, receivedAtMs: number;
       try {
         payload = await readFile(path);
-        receivedAtMs = (await stat(path)).mtimeMs;
+        receivedAtMs = Math.floor((await stat(path)).mtimeMs);
       } catch {
         continue; // taken away meanwhile
       }

@@ -49,7 +49,8 @@ export class EportIngest {
     this.#maxSeen = options.maxSeen ?? 100_000;
   }
 
-  async ingest(payload: Uint8Array, options: EportIngestOptions): Promise<EportIngestResult> {
+  async ingest(payload: Uint8Array, given: EportIngestOptions): Promise<EportIngestResult> {
+    const options = { ...given, receivedAtMs: Math.floor(given.receivedAtMs) };
     const unpacked = unpack(payload, options.receivedAtMs);
     if (!unpacked.ok) {
       this.stats.rejected += 1;
