@@ -96,6 +96,9 @@ test('validate: warnings are printed but do not fail; usage errors exit 2', asyn
   assert.match(stdout, /valid \(1 warning\)/);
   assert.equal((await run(['validate'])).code, 2);
   assert.equal((await run(['validate', '--confg', 'x'])).code, 2);
+  const version = await run(['--version']);
+  assert.equal(version.code, 0);
+  assert.match(version.stdout, /^fleetlog \d+\.\d+\.\d+\n$/);
   for (const command of ['validate', 'collector', 'schema']) {
     const help = await run([command, '--help']);
     assert.equal(help.code, 0);
