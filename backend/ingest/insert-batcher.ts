@@ -1,5 +1,6 @@
 // Collects rows from many requests into inserts of ≥ batchMaxRows rows or ≤ batchMaxDelayMs old, so ClickHouse
-// sees few, large inserts. `add()` resolves when the rows are stored (the caller answers its client only then),
+// sees few, large inserts (one at a time by default: under load the next insert takes everything that arrived
+// meanwhile, up to 4 × batchMaxRows). `add()` resolves when the rows are stored (the caller answers its client only then),
 // and rejects with ApiError when storage is back-pressured: 429 when too many rows are waiting, 503 when the
 // engine failed (unreachable, overloaded) — in both cases nothing of that request is acknowledged.
 import { ApiError, isApiError } from '../errors.js';
@@ -9,8 +10,10 @@ export interface BatcherOptions {
   readonly maxRows: number;
   readonly maxDelayMs: number;
   readonly maxPendingRows: number;
-  /** Inserts running at once (each is one engine call). */
+  /** Inserts running at once (each is one engine call); default 1: while one runs, the next one grows. */
   readonly concurrency?: number;
+  /** Largest insert when much is waiting (default 4 × maxRows). */
+  readonly maxInsertRows?: number;
 }
 
 export interface BatcherStats {
@@ -24,6 +27,7 @@ export interface BatcherStats {
 
 interface Waiter {
   readonly rows: readonly LogRowInsert[];
+  readonly queuedAtMs: number;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -60,22 +64,28 @@ export class InsertBatcher {
         `${this.pendingRows} rows are waiting for storage (limit ${this.#options.maxPendingRows}); retry later`, { retryAfterSeconds: 1 }));
     }
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ rows, resolve, reject });
+      this.#queue.push({ rows, queuedAtMs: performance.now(), resolve, reject });
       this.#queuedRows += rows.length;
       this.stats.pendingRows = this.pendingRows;
       this.#schedule();
     });
   }
 
+  /** Flushes when ≥ maxRows wait, or when the oldest waiting row is maxDelayMs old; else arms a timer for that. */
   #schedule(): void {
-    const concurrency = this.#options.concurrency ?? 2;
+    const concurrency = this.#options.concurrency ?? 1;
     while (this.#queuedRows >= this.#options.maxRows && this.#running < concurrency) this.#flush();
-    if (this.#queuedRows > 0 && this.#timer === undefined && this.#running < concurrency && !this.#closed) {
+    if (this.#queuedRows === 0 || this.#running >= concurrency) return;
+    const dueInMs = this.#queue[0]!.queuedAtMs + this.#options.maxDelayMs - performance.now();
+    if (dueInMs <= 0 || this.#closed) {
+      this.#flush();
+      return;
+    }
+    if (this.#timer === undefined) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
-        if (this.#queuedRows > 0 && this.#running < concurrency) this.#flush();
-        else if (this.#queuedRows > 0) this.#schedule();
-      }, this.#options.maxDelayMs);
+        this.#schedule();
+      }, Math.ceil(dueInMs));
     }
   }
 
@@ -84,11 +94,11 @@ export class InsertBatcher {
     if (this.#timer !== undefined) { clearTimeout(this.#timer); this.#timer = undefined; }
     const taken: Waiter[] = [];
     let count = 0;
-    while (this.#queue.length > 0 && (count === 0 || count + this.#queue[0]!.rows.length <= this.#options.maxRows * 2)) {
+    const cap = this.#options.maxInsertRows ?? this.#options.maxRows * 4;
+    while (this.#queue.length > 0 && (count === 0 || count + this.#queue[0]!.rows.length <= cap)) {
       const waiter = this.#queue.shift()!;
       taken.push(waiter);
       count += waiter.rows.length;
-      if (count >= this.#options.maxRows) break;
     }
     this.#queuedRows -= count;
     this.#inFlightRows += count;
@@ -96,28 +106,33 @@ export class InsertBatcher {
     const rows: LogRowInsert[] = [];
     for (const waiter of taken) for (const row of waiter.rows) rows.push(row);
     const started = performance.now();
-    const done = this.#insert(rows).then(
+    // Bookkeeping first, then the answers: a caller that awaits its add() sees the rows no longer pending.
+    const settle = (): void => {
+      this.stats.insertSeconds += (performance.now() - started) / 1000;
+      this.#inFlightRows -= count;
+      this.#running -= 1;
+      this.stats.pendingRows = this.pendingRows;
+      this.#inFlight.delete(done);
+    };
+    const done: Promise<void> = this.#insert(rows).then(
       () => {
+        settle();
         this.stats.insertedRows += count;
         this.stats.inserts += 1;
         for (const waiter of taken) waiter.resolve();
+        this.#schedule();
       },
       (error: unknown) => {
+        settle();
         this.stats.failedInserts += 1;
         // Anything but refused credentials is "not now" for the client: it keeps the batch and retries.
         const answer = isApiError(error) && (error.code === 'FLEETLOG_ERR_BACKPRESSURE' || error.code === 'FLEETLOG_ERR_STORE_AUTH')
           ? error
           : new ApiError('FLEETLOG_ERR_BACKPRESSURE', `storage insert failed: ${(error as Error).message}`, { cause: error, retryAfterSeconds: 5 });
         for (const waiter of taken) waiter.reject(answer);
+        this.#schedule();
       },
-    ).finally(() => {
-      this.stats.insertSeconds += (performance.now() - started) / 1000;
-      this.#inFlightRows -= count;
-      this.#running -= 1;
-      this.stats.pendingRows = this.pendingRows;
-      this.#inFlight.delete(done);
-      this.#schedule();
-    });
+    );
     this.#inFlight.add(done);
   }
 
@@ -126,7 +141,7 @@ export class InsertBatcher {
     this.#closed = true;
     if (this.#timer !== undefined) { clearTimeout(this.#timer); this.#timer = undefined; }
     while (this.#queuedRows > 0 || this.#inFlight.size > 0) {
-      if (this.#queuedRows > 0 && this.#running < (this.#options.concurrency ?? 2)) this.#flush();
+      if (this.#queuedRows > 0 && this.#running < (this.#options.concurrency ?? 1)) this.#flush();
       else await Promise.race(this.#inFlight);
     }
   }

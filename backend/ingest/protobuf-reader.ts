@@ -8,15 +8,13 @@ export class ProtobufError extends Error {
   }
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: false });
-
 export class ProtobufReader {
-  readonly buf: Uint8Array;
+  readonly buf: Buffer;
   pos: number;
   readonly end: number;
 
   constructor(buf: Uint8Array, start = 0, end = buf.length) {
-    this.buf = buf;
+    this.buf = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = start;
     this.end = end;
   }
@@ -63,23 +61,23 @@ export class ProtobufReader {
   /** fixed64 as an unsigned decimal string (nanosecond timestamps). */
   fixed64String(): string {
     this.#need(8);
-    const view = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8);
+    const value = this.buf.readBigUInt64LE(this.pos);
     this.pos += 8;
-    return view.getBigUint64(0, true).toString();
+    return value.toString();
   }
 
   fixed32(): number {
     this.#need(4);
-    const view = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 4);
+    const value = this.buf.readUInt32LE(this.pos);
     this.pos += 4;
-    return view.getUint32(0, true);
+    return value;
   }
 
   double(): number {
     this.#need(8);
-    const view = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8);
+    const value = this.buf.readDoubleLE(this.pos);
     this.pos += 8;
-    return view.getFloat64(0, true);
+    return value;
   }
 
   /** The bounds [start, end) of a length-delimited field's content; advances past it. */
@@ -97,13 +95,19 @@ export class ProtobufReader {
   }
 
   string(): string {
-    const [start, end] = this.span();
-    return decoder.decode(this.buf.subarray(start, end));
+    const length = this.varint();
+    this.#need(length);
+    const start = this.pos;
+    this.pos += length;
+    return this.buf.toString('utf8', start, this.pos);
   }
 
   bytesHex(): string {
-    const [start, end] = this.span();
-    return Buffer.from(this.buf.buffer, this.buf.byteOffset + start, end - start).toString('hex');
+    const length = this.varint();
+    this.#need(length);
+    const start = this.pos;
+    this.pos += length;
+    return this.buf.toString('hex', start, this.pos);
   }
 
   skip(wire: number): void {

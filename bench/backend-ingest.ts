@@ -1,0 +1,155 @@
+// Bench: OTLP/HTTP protobuf ingest into the embedded store (chDB), end to end over HTTP.
+//   node --import tsx bench/backend-ingest.ts [--clients 8] [--seconds 20] [--batch-rows 5000]
+// The server runs in this process; the load comes from a child process (clients × keep-alive connections) that
+// replays pre-encoded 1,000-record ExportLogsServiceRequest bodies (encoded by the OpenTelemetry JS SDK). Reports
+// accepted logs/s, request latency, CPU of the server process, event-loop delay, and where the time goes
+// (decode, row mapping, JSON encoding — measured on the same batches — and the engine's insert time).
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { defaultBackendConfig, type BackendConfig } from '../backend/config.js';
+import { decodeOtlpLogsProto } from '../backend/ingest/otlp-proto-decode.js';
+import { recordsToRows } from '../backend/ingest/store-records.js';
+import { startBackend } from '../backend/server.js';
+import { openStore } from '../backend/store/open-store.js';
+import { otlpBodies, type FixtureRecord } from '../backend/testing/otlp-fixtures.js';
+
+const RECORDS_PER_REQUEST = 1000;
+const BODIES_PER_CLIENT = 8;
+const COMPONENTS = ['payment', 'motor', 'door', 'fridge', 'coin', 'bill'];
+const TEMPLATES = [
+  'Vend OK slot {n} price 250 paid card',
+  'Payment declined code 51 txn {t}',
+  'Coin mech jam detected, retry {n}',
+  'Door closed after service visit, technician {n}',
+  'Temperature {n}.5C within limits',
+  'TXN|{t}|APPROVED|00|amount=350|card=VISA',
+];
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+}
+
+async function bodiesFor(machineId: string, client: number): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  const start = Date.now() - 3600_000;
+  for (let b = 0; b < BODIES_PER_CLIENT; b += 1) {
+    const records: FixtureRecord[] = [];
+    for (let i = 0; i < RECORDS_PER_REQUEST; i += 1) {
+      const n = b * RECORDS_PER_REQUEST + i;
+      const template = TEMPLATES[n % TEMPLATES.length]!;
+      records.push({
+        body: template.replace('{n}', String(n % 97)).replace('{t}', `T${client}-${n}`),
+        severityNumber: n % 50 === 0 ? 17 : n % 10 === 0 ? 13 : 9,
+        timeMs: start + n * 3,
+        attributes: { component: COMPONENTS[n % COMPONENTS.length]!, slot: n % 40, 'log.record.uid': `${machineId}:${b}:${i}`, 'fleetlog.seq': n },
+      });
+    }
+    out.push((await otlpBodies({ 'device.id': machineId, 'service.name': 'vend-controller', site: `site-${client % 3}` }, records)).proto);
+  }
+  return out;
+}
+
+async function client(): Promise<void> {
+  const { url, key, machineId, seconds, index } = JSON.parse(process.argv[3]!) as { url: string; key: string; machineId: string; seconds: number; index: number };
+  const bodies = await bodiesFor(machineId, index);
+  process.send!({ ready: true });
+  await new Promise<void>((resolve) => process.once('message', () => resolve()));
+  const latencies: number[] = [];
+  let accepted = 0;
+  let refused = 0;
+  const until = Date.now() + seconds * 1000;
+  let i = 0;
+  while (Date.now() < until) {
+    const started = performance.now();
+    const res = await fetch(`${url}/v1/logs`, { method: 'POST', body: bodies[i % bodies.length], headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${key}` } });
+    await res.arrayBuffer();
+    latencies.push(performance.now() - started);
+    if (res.status === 200) accepted += RECORDS_PER_REQUEST;
+    else { refused += 1; await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000)); }
+    i += 1;
+  }
+  process.send!({ accepted, refused, latencies });
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function main(): Promise<void> {
+  const clients = arg('clients', 8);
+  const seconds = arg('seconds', 20);
+  const batchRows = arg('batch-rows', 5000);
+  const dir = mkdtempSync(join(tmpdir(), 'fleetlog-bench-ingest-'));
+  const base = defaultBackendConfig({ path: join(dir, 'clickhouse'), adminToken: 'bench-admin-token-0123456789' });
+  const config: BackendConfig = { ...base, port: 0, host: '127.0.0.1', ingest: { ...base.ingest, batchMaxRows: batchRows, maxPendingRows: 1_000_000 } };
+  const store = await openStore(config.storage);
+  const running = await startBackend(config, { store });
+  const version = (await store.engine.query<{ v: string }>('SELECT version() AS v'))[0]?.v;
+
+  // Where the time goes, per 1,000-record request, measured on the real code paths.
+  const sample = (await bodiesFor('VMBENCH', 99))[0]!;
+  const reps = 50;
+  let t = performance.now();
+  for (let r = 0; r < reps; r += 1) decodeOtlpLogsProto(sample);
+  const decodeMs = (performance.now() - t) / reps;
+  const batches = decodeOtlpLogsProto(sample);
+  t = performance.now();
+  let rows = recordsToRows({ machineId: 'VMBENCH', batch: batches[0]!, source: 'otlp_proto' }, 300_000, Date.now()).rows;
+  for (let r = 1; r < reps; r += 1) rows = recordsToRows({ machineId: 'VMBENCH', batch: batches[0]!, source: 'otlp_proto' }, 300_000, Date.now()).rows;
+  const mapMs = (performance.now() - t) / reps;
+  t = performance.now();
+  for (let r = 0; r < reps; r += 1) { let text = ''; for (const row of rows) text += `${JSON.stringify(row)}\n`; Buffer.from(text); }
+  const jsonMs = (performance.now() - t) / reps;
+
+  const children = [];
+  for (let c = 0; c < clients; c += 1) {
+    const machineId = `VM${String(c).padStart(4, '0')}`;
+    const key = (await running.backend.keys.create(machineId)).key;
+    const child = fork(fileURLToPath(import.meta.url), ['client', JSON.stringify({ url: running.url, key, machineId, seconds, index: c })], { execArgv: ['--import', 'tsx'] });
+    children.push(child);
+  }
+  await Promise.all(children.map((child) => new Promise<void>((resolve) => child.once('message', () => resolve()))));
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const cpu0 = process.cpuUsage();
+  const stats0 = { ...running.backend.batcher.stats };
+  const wall0 = performance.now();
+  const results = children.map((child) => new Promise<{ accepted: number; refused: number; latencies: number[] }>((resolve) => child.once('message', (m) => resolve(m as never))));
+  for (const child of children) child.send('go');
+  const done = await Promise.all(results);
+  await running.backend.batcher.close();
+  const wallS = (performance.now() - wall0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  loop.disable();
+  const stats = running.backend.batcher.stats;
+  const accepted = done.reduce((a, d) => a + d.accepted, 0);
+  const refused = done.reduce((a, d) => a + d.refused, 0);
+  const latencies = done.flatMap((d) => d.latencies).sort((a, b) => a - b);
+  const stored = await store.countLogs({});
+  const insertedRows = stats.insertedRows - stats0.insertedRows;
+  const inserts = stats.inserts - stats0.inserts;
+  const insertS = stats.insertSeconds - stats0.insertSeconds;
+  const requests = latencies.length;
+  const result = {
+    engine: `chDB ${version}`, node: process.version, clients, seconds, recordsPerRequest: RECORDS_PER_REQUEST, batchMaxRows: batchRows,
+    acceptedLogsPerS: Math.round(accepted / wallS), requests, refusedRequests: refused, storedRows: stored,
+    latencyMs: { p50: +pct(latencies, 50).toFixed(1), p99: +pct(latencies, 99).toFixed(1), max: +(latencies.at(-1) ?? 0).toFixed(1) },
+    serverCpuPercentOfOneCore: Math.round(((cpu.user + cpu.system) / 1e6 / wallS) * 100),
+    eventLoopDelayMs: { p50: +(loop.percentile(50) / 1e6).toFixed(1), p99: +(loop.percentile(99) / 1e6).toFixed(1), max: +(loop.max / 1e6).toFixed(1) },
+    perRequestMs: { decode: +decodeMs.toFixed(2), mapRows: +mapMs.toFixed(2), jsonEncode: +jsonMs.toFixed(2) },
+    inserts: { count: inserts, rowsPerInsert: Math.round(insertedRows / Math.max(1, inserts)), engineSecondsPerSecond: +(insertS / wallS).toFixed(2), msPer1000Rows: +((insertS * 1000) / (insertedRows / 1000)).toFixed(2) },
+  };
+  console.log(JSON.stringify(result, null, 2));
+  for (const child of children) child.kill();
+  await running.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (process.argv[2] === 'client') await client();
+else await main();
