@@ -2,13 +2,13 @@
 // commit, recovery at open, byte cap and free-space headroom with a full policy, and an acknowledgement pointer
 // kept with checkpoint-file.ts. A segment is deleted only when every record in it is acknowledged.
 //
-// Folder layout:  seg-<first seq>.log …  ack.json  queue.lock  dead-letters/  quarantine/
+// Folder layout:  seg-<first seq>.log …  ack.pos  ack.json  queue.lock  status.json  dead-letters/  quarantine/
 import { mkdir, open, readdir, rm, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../component/contract.js';
 import { FleetlogError, PermanentError, errorMessage } from '../component/errors.js';
 import type { Attributes, LogBatch, LogRecord } from '../component/log-record.js';
-import { readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
+import { AckPointer, readAckPointer } from './ack-pointer.js';
 import { FreeSpace } from './free-space.js';
 import { Mutex } from './mutex.js';
 import { Notifier } from './notifier.js';
@@ -18,8 +18,7 @@ import { BODY_HEADER_BYTES, FRAME_PREFIX_BYTES, KIND_RECORD, KIND_RESOURCE, enco
 import { fsyncDirectory, quarantineCopy, readSegment, rewriteSegment } from './segment-files.js';
 import { SEGMENT_PATTERN, metaFromFrames, newSegmentMeta, noteRecord, segmentName, type SegmentMeta } from './segment-meta.js';
 
-export const ACK_FILE = 'ack.json';
-const DEFAULT_ACK_PERSIST_DELAY_MS = 1_000;
+const DEFAULT_ACK_PERSIST_DELAY_MS = 100;
 const READ_CHUNK_BYTES = 1024 * 1024;
 const MIN_SEGMENT_BYTES = 4096;
 const MAX_RESOURCES_PER_SEGMENT = 0xffff;
@@ -36,7 +35,7 @@ export interface DiskQueueOptions {
   fullWaitMs: number;
   events?: QueueEvents;
   logger?: Logger;
-  /** Delay before an acknowledgement is written to ack.json (a crash re-sends at most this much). */
+  /** Delay before an acknowledgement is written to ack.pos (a killed process re-sends at most this much). */
   ackPersistDelayMs?: number;
 }
 
@@ -107,6 +106,7 @@ export class DiskQueue implements DeliveryQueue {
   #active: ActiveSegment | undefined;
   #mutex = new Mutex();
   #ackMutex = new Mutex();
+  #ackPointer: AckPointer;
   #freeSpace: FreeSpace;
   #appended = new Notifier();
   #freed = new Notifier();
@@ -136,6 +136,7 @@ export class DiskQueue implements DeliveryQueue {
     this.#events = options.events ?? NO_QUEUE_EVENTS;
     this.#segmentBytes = Math.min(options.segmentBytes, Math.max(MIN_SEGMENT_BYTES, Math.floor(options.maxBytes / 4)));
     this.#freeSpace = new FreeSpace(options.directory);
+    this.#ackPointer = new AckPointer(options.directory);
   }
 
   // ── open / recovery ────────────────────────────────────────────────────────────────────────────────────────────
@@ -154,13 +155,8 @@ export class DiskQueue implements DeliveryQueue {
   }
 
   async #recover(): Promise<void> {
-    try {
-      const ack = await readCheckpoint<{ ackedSeq?: unknown }>(join(this.directory, ACK_FILE));
-      if (typeof ack?.ackedSeq === 'number' && Number.isFinite(ack.ackedSeq)) this.#ackedSeq = ack.ackedSeq;
-    } catch (error) {
-      // Unreadable pointer: start from the beginning — records are re-sent (duplicates), none lost.
-      this.#o.logger?.warn('The queue acknowledgement file is unreadable; re-sending every queued record.', { error: errorMessage(error) });
-    }
+    // An unreadable pointer counts as 0: records are re-sent (duplicates), none lost.
+    this.#ackedSeq = await readAckPointer(this.directory);
     this.#persistedAckSeq = this.#ackedSeq;
     const names = await readdir(this.directory);
     for (const name of names) if (name.endsWith('.tmp')) await rm(join(this.directory, name), { force: true });
@@ -594,12 +590,12 @@ export class DiskQueue implements DeliveryQueue {
     this.#ackTimer.unref();
   }
 
-  /** Writes ack.json (one write at a time: they share a temp file name). */
+  /** Writes ack.pos (one write at a time). */
   #persistAck(): Promise<void> {
     return this.#ackMutex.run(async () => {
       const seq = this.#ackedSeq;
       if (seq <= this.#persistedAckSeq) return;
-      await writeCheckpoint(join(this.directory, ACK_FILE), { ackedSeq: seq });
+      await this.#ackPointer.update(seq);
       this.#persistedAckSeq = seq;
     });
   }
@@ -630,7 +626,7 @@ export class DiskQueue implements DeliveryQueue {
     this.#ackTimer = undefined;
     try {
       await this.#mutex.run(() => this.#seal());
-      await this.#persistAck();
+      await this.#ackMutex.run(() => this.#ackPointer.close(this.#ackedSeq));
     } finally {
       await this.#releaseLock?.();
     }

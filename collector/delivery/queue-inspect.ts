@@ -2,9 +2,8 @@
 // and a frame still being written at the end is just not counted).
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readCheckpoint } from './checkpoint-file.js';
+import { readAckPointer } from './ack-pointer.js';
 import { DeadLetters } from './dead-letters.js';
-import { ACK_FILE } from './disk-queue.js';
 import { lockOwner } from './queue-lock.js';
 import { readQueueStatus, type QueueStatusFile } from './queue-status.js';
 import { KIND_RECORD, scanFrames } from './segment-format.js';
@@ -38,8 +37,7 @@ export async function inspectQueue(directory: string): Promise<QueueInspection> 
     return result;
   }
   result.exists = true;
-  const ack = await readCheckpoint<{ ackedSeq?: number }>(join(directory, ACK_FILE)).catch(() => undefined);
-  const ackedSeq = typeof ack?.ackedSeq === 'number' ? ack.ackedSeq : 0;
+  const ackedSeq = await readAckPointer(directory);
   for (const name of names.filter((n) => SEGMENT_PATTERN.test(n)).sort()) {
     const buf = await readFile(join(directory, name)).catch(() => undefined);
     if (buf === undefined) continue;
