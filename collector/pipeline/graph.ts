@@ -6,7 +6,7 @@
 // Exporters are one DeliveryNode each, shared by every pipeline that lists them; processors are one instance per
 // pipeline (their state is per pipeline); a receiver is one instance feeding every pipeline that lists it.
 // Instances are created downstream-first, so each `next` exists when its upstream is created.
-import type { Exporter, ExporterFactory, LogsConsumer, ProcessorFactory, Receiver, ReceiverFactory } from '../component/contract.js';
+import type { Exporter, ExporterFactory, Logger, LogsConsumer, ProcessorFactory, Receiver, ReceiverFactory } from '../component/contract.js';
 import { FleetlogError, errorMessage } from '../component/errors.js';
 import type { ComponentEntry, ServiceConfig } from '../config/config-types.js';
 import { HOST_EXPORTER_KEYS, toDeliveryConfig, type DeliveryYaml } from '../delivery/config.js';
@@ -15,7 +15,6 @@ import { queueDirectoryFor } from '../delivery/queue-paths.js';
 import type { DeliveryNode, DeliveryNodeOptions, DeliveryStats } from '../delivery/types.js';
 import type { StatusBoard, StatusEntry } from '../telemetry/component-status.js';
 import type { MetricsRegistry } from '../telemetry/metrics-registry.js';
-import type { Logger } from '../component/contract.js';
 import { componentSettings, type SettingsHost } from './component-settings.js';
 import { FanOut, type FanOutTarget } from './fan-out.js';
 import { ProcessorInput, ProcessorOutput, ReceiverOutput } from './instrument.js';

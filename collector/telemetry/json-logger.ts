@@ -32,9 +32,19 @@ function serialise(value: unknown): unknown {
   return value;
 }
 
+const guarded = new WeakSet<NodeJS.WritableStream>();
+
+/** Logging must never take the process down: a closed stderr (EPIPE) loses log lines, nothing else. */
+function guard(stream: NodeJS.WritableStream): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on('error', () => {});
+}
+
 export function createJsonLogger(options: JsonLoggerOptions = {}): RootLogger {
   const minimum = RANK[options.level ?? 'info'];
   const stream = options.stream ?? process.stderr;
+  guard(stream);
   const now = options.now ?? (() => new Date());
   let file: WriteStream | undefined;
   if (options.file !== undefined) {
@@ -53,8 +63,10 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): RootLogger {
     } catch {
       line = `${JSON.stringify({ time: entry.time, level, msg: message, note: 'fields not serialisable' })}\n`;
     }
-    stream.write(line);
-    file?.write(line);
+    try {
+      stream.write(line);
+      file?.write(line);
+    } catch { /* see guard() */ }
   };
   const make = (base: LogFields): Logger => ({
     debug: (m, f) => write('debug', m, base, f),
