@@ -8,137 +8,169 @@ import { ProtobufError, ProtobufReader } from './protobuf-reader.js';
 const MAX_DEPTH = 16;
 
 export function decodeOtlpLogsProto(bytes: Uint8Array): LogBatch[] {
-  const reader = new ProtobufReader(bytes);
+  const r = new ProtobufReader(bytes);
   const batches: LogBatch[] = [];
-  while (!reader.done) {
-    const { field, wire } = reader.tag();
-    if (field === 1 && wire === 2) batches.push(...readResourceLogs(reader.sub()));
-    else reader.skip(wire);
+  while (!r.done) {
+    const { field, wire } = r.tag();
+    if (field === 1 && wire === 2) readResourceLogs(r, messageEnd(r), batches);
+    else r.skip(wire);
   }
   return batches;
 }
 
-function readResourceLogs(r: ProtobufReader): LogBatch[] {
-  let resource: Attributes = {};
-  const scopes: { scope: Attributes; records: LogRecord[] }[] = [];
-  while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 1 && wire === 2) resource = readResource(r.sub());
-    else if (field === 2 && wire === 2) scopes.push(readScopeLogs(r.sub()));
-    else r.skip(wire);
-  }
-  return scopes.map(({ scope, records }) => {
-    if (Object.keys(scope).length > 0) for (const record of records) Object.assign(record.attributes, { ...scope, ...record.attributes });
-    return { resource, records };
-  });
+// One reader walks the whole buffer; each nested message is read up to its end offset (no reader per message).
+
+/** Reads a length prefix and returns where the message ends. */
+function messageEnd(r: ProtobufReader): number {
+  const length = r.varint();
+  const end = r.pos + length;
+  if (end > r.end) throw new ProtobufError('truncated message');
+  return end;
 }
 
-function readResource(r: ProtobufReader): Attributes {
-  const attributes: Attributes = {};
-  while (!r.done) {
+function finish(r: ProtobufReader, end: number): void {
+  if (r.pos !== end) throw new ProtobufError('a field runs past the end of its message');
+}
+
+function readResourceLogs(r: ProtobufReader, end: number, out: LogBatch[]): void {
+  let resource: Attributes = {};
+  const groups: LogRecord[][] = [];
+  while (r.pos < end) {
     const { field, wire } = r.tag();
-    if (field === 1 && wire === 2) readKeyValue(r.sub(), attributes, 0);
+    if (field === 1 && wire === 2) resource = readResource(r, messageEnd(r));
+    else if (field === 2 && wire === 2) groups.push(readScopeLogs(r, messageEnd(r)));
     else r.skip(wire);
   }
+  finish(r, end);
+  for (const records of groups) out.push({ resource, records });
+}
+
+function readResource(r: ProtobufReader, end: number): Attributes {
+  const attributes: Attributes = {};
+  while (r.pos < end) {
+    const { field, wire } = r.tag();
+    if (field === 1 && wire === 2) readKeyValue(r, messageEnd(r), attributes, 0);
+    else r.skip(wire);
+  }
+  finish(r, end);
   return attributes;
 }
 
-function readScopeLogs(r: ProtobufReader): { scope: Attributes; records: LogRecord[] } {
-  const scope: Attributes = {};
+function readScopeLogs(r: ProtobufReader, end: number): LogRecord[] {
+  let scopeName = '';
+  let scopeVersion = '';
   const records: LogRecord[] = [];
-  while (!r.done) {
+  while (r.pos < end) {
     const { field, wire } = r.tag();
     if (field === 1 && wire === 2) {
-      const s = r.sub();
-      while (!s.done) {
-        const t = s.tag();
-        if (t.field === 1 && t.wire === 2) { const name = s.string(); if (name) scope['otel.scope.name'] = name; }
-        else if (t.field === 2 && t.wire === 2) { const version = s.string(); if (version) scope['otel.scope.version'] = version; }
-        else s.skip(t.wire);
+      const scopeEnd = messageEnd(r);
+      while (r.pos < scopeEnd) {
+        const t = r.tag();
+        if (t.field === 1 && t.wire === 2) scopeName = r.string();
+        else if (t.field === 2 && t.wire === 2) scopeVersion = r.string();
+        else r.skip(t.wire);
       }
-    } else if (field === 2 && wire === 2) records.push(readLogRecord(r.sub()));
+      finish(r, scopeEnd);
+    } else if (field === 2 && wire === 2) records.push(readLogRecord(r, messageEnd(r)));
     else r.skip(wire);
   }
-  return { scope, records };
+  finish(r, end);
+  // The scope is usually written before the records, but protobuf allows any order: stamp it afterwards.
+  if (scopeName !== '' || scopeVersion !== '') {
+    for (const record of records) {
+      if (scopeName !== '' && !('otel.scope.name' in record.attributes)) record.attributes['otel.scope.name'] = scopeName;
+      if (scopeVersion !== '' && !('otel.scope.version' in record.attributes)) record.attributes['otel.scope.version'] = scopeVersion;
+    }
+  }
+  return records;
 }
 
-function readLogRecord(r: ProtobufReader): LogRecord {
+function expectWire(actual: number, expected: number, name: string): void {
+  if (actual !== expected) throw new ProtobufError(`${name} has wire type ${actual}, expected ${expected}`);
+}
+
+function readLogRecord(r: ProtobufReader, end: number): LogRecord {
   const record: LogRecord = {
     timeUnixNano: '0', observedTimeUnixNano: '0', severityNumber: 0, severityText: '', body: '', attributes: {},
   };
-  while (!r.done) {
+  while (r.pos < end) {
     const { field, wire } = r.tag();
     switch (field) {
-      case 1: if (wire !== 1) throw new ProtobufError('time_unix_nano must be fixed64'); record.timeUnixNano = r.fixed64String(); break;
-      case 11: if (wire !== 1) throw new ProtobufError('observed_time_unix_nano must be fixed64'); record.observedTimeUnixNano = r.fixed64String(); break;
-      case 2: if (wire !== 0) throw new ProtobufError('severity_number must be a varint'); record.severityNumber = r.varint(); break;
-      case 3: if (wire !== 2) throw new ProtobufError('severity_text must be a string'); record.severityText = r.string(); break;
-      case 5: if (wire !== 2) throw new ProtobufError('body must be an AnyValue'); record.body = readAnyValue(r.sub(), 0); break;
-      case 6: if (wire !== 2) throw new ProtobufError('attributes must be KeyValues'); readKeyValue(r.sub(), record.attributes, 0); break;
-      case 8: if (wire !== 5) throw new ProtobufError('flags must be fixed32'); record.flags = r.fixed32(); break;
-      case 9: if (wire !== 2) throw new ProtobufError('trace_id must be bytes'); { const id = r.bytesHex(); if (id) record.traceId = id; } break;
-      case 10: if (wire !== 2) throw new ProtobufError('span_id must be bytes'); { const id = r.bytesHex(); if (id) record.spanId = id; } break;
-      case 12: if (wire !== 2) throw new ProtobufError('event_name must be a string'); { const name = r.string(); if (name) record.eventName = name; } break;
+      case 1: expectWire(wire, 1, 'time_unix_nano'); record.timeUnixNano = r.fixed64String(); break;
+      case 11: expectWire(wire, 1, 'observed_time_unix_nano'); record.observedTimeUnixNano = r.fixed64String(); break;
+      case 2: expectWire(wire, 0, 'severity_number'); record.severityNumber = r.varint(); break;
+      case 3: expectWire(wire, 2, 'severity_text'); record.severityText = r.string(); break;
+      case 5: expectWire(wire, 2, 'body'); record.body = readAnyValue(r, messageEnd(r), 0); break;
+      case 6: expectWire(wire, 2, 'attributes'); readKeyValue(r, messageEnd(r), record.attributes, 0); break;
+      case 8: expectWire(wire, 5, 'flags'); record.flags = r.fixed32(); break;
+      case 9: { expectWire(wire, 2, 'trace_id'); const id = r.bytesHex(); if (id) record.traceId = id; break; }
+      case 10: { expectWire(wire, 2, 'span_id'); const id = r.bytesHex(); if (id) record.spanId = id; break; }
+      case 12: { expectWire(wire, 2, 'event_name'); const name = r.string(); if (name) record.eventName = name; break; }
       default: r.skip(wire);
     }
   }
+  finish(r, end);
   return record;
 }
 
-function readKeyValue(r: ProtobufReader, into: Attributes | Record<string, AttributeValue>, depth: number): void {
+function readKeyValue(r: ProtobufReader, end: number, into: Record<string, AttributeValue>, depth: number): void {
   let key = '';
   let value: AttributeValue = null;
-  while (!r.done) {
+  while (r.pos < end) {
     const { field, wire } = r.tag();
     if (field === 1 && wire === 2) key = r.string();
-    else if (field === 2 && wire === 2) value = readAnyValue(r.sub(), depth + 1);
+    else if (field === 2 && wire === 2) value = readAnyValue(r, messageEnd(r), depth + 1);
     else r.skip(wire);
   }
+  finish(r, end);
   into[key] = value;
 }
 
-function readAnyValue(r: ProtobufReader, depth: number): AttributeValue {
+function readAnyValue(r: ProtobufReader, end: number, depth: number): AttributeValue {
   if (depth > MAX_DEPTH) throw new ProtobufError('values nested too deeply');
   let value: AttributeValue = null;
-  while (!r.done) {
+  while (r.pos < end) {
     const { field, wire } = r.tag();
     switch (field) {
-      case 1: if (wire !== 2) throw new ProtobufError('string_value must be a string'); value = r.string(); break;
-      case 2: if (wire !== 0) throw new ProtobufError('bool_value must be a varint'); value = r.varint() !== 0; break;
+      case 1: expectWire(wire, 2, 'string_value'); value = r.string(); break;
+      case 2: expectWire(wire, 0, 'bool_value'); value = r.varint() !== 0; break;
       case 3: {
-        if (wire !== 0) throw new ProtobufError('int_value must be a varint');
+        expectWire(wire, 0, 'int_value');
         const big = r.varintBig();
         value = big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big.toString();
         break;
       }
-      case 4: if (wire !== 1) throw new ProtobufError('double_value must be fixed64'); value = r.double(); break;
+      case 4: expectWire(wire, 1, 'double_value'); value = r.double(); break;
       case 5: {
-        if (wire !== 2) throw new ProtobufError('array_value must be a message');
-        const a = r.sub();
+        expectWire(wire, 2, 'array_value');
+        const arrayEnd = messageEnd(r);
         const values: AttributeValue[] = [];
-        while (!a.done) {
-          const t = a.tag();
-          if (t.field === 1 && t.wire === 2) values.push(readAnyValue(a.sub(), depth + 1));
-          else a.skip(t.wire);
+        while (r.pos < arrayEnd) {
+          const t = r.tag();
+          if (t.field === 1 && t.wire === 2) values.push(readAnyValue(r, messageEnd(r), depth + 1));
+          else r.skip(t.wire);
         }
+        finish(r, arrayEnd);
         value = values;
         break;
       }
       case 6: {
-        if (wire !== 2) throw new ProtobufError('kvlist_value must be a message');
-        const k = r.sub();
+        expectWire(wire, 2, 'kvlist_value');
+        const listEnd = messageEnd(r);
         const object: Record<string, AttributeValue> = {};
-        while (!k.done) {
-          const t = k.tag();
-          if (t.field === 1 && t.wire === 2) readKeyValue(k.sub(), object, depth + 1);
-          else k.skip(t.wire);
+        while (r.pos < listEnd) {
+          const t = r.tag();
+          if (t.field === 1 && t.wire === 2) readKeyValue(r, messageEnd(r), object, depth + 1);
+          else r.skip(t.wire);
         }
+        finish(r, listEnd);
         value = object;
         break;
       }
-      case 7: if (wire !== 2) throw new ProtobufError('bytes_value must be bytes'); value = Buffer.from(r.bytesHex(), 'hex').toString('base64'); break;
+      case 7: expectWire(wire, 2, 'bytes_value'); value = Buffer.from(r.bytesHex(), 'hex').toString('base64'); break;
       default: r.skip(wire);
     }
   }
+  finish(r, end);
   return value;
 }
