@@ -5,10 +5,12 @@ import fileLogReceiver from '../../plugins/receivers/file_log/index.js';
 import fileExporter from '../../plugins/exporters/file/index.js';
 import debugExporter from '../../plugins/exporters/debug/index.js';
 import otlpHttpExporter from '../../plugins/exporters/otlp_http/index.js';
+import eportExporter from '../../plugins/exporters/eport/index.js';
 
 export const BUILTIN_FACTORIES: readonly AnyFactory[] = [
   fileLogReceiver,
   fileExporter,
   debugExporter,
   otlpHttpExporter,
+  eportExporter,
 ];

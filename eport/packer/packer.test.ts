@@ -93,7 +93,9 @@ test('budget: aggregates, then cuts, always flagged and counted; records carried
   fc.assert(fc.property(fc.integer({ min: 1, max: 4000 }), fc.integer({ min: 50, max: 800 }), fc.integer({ min: 0, max: 1000 }), (seed, n, budget) => {
     const events = new VendingSimulator({ seed, warnShare: 0.5 }).take(n).map(eventFromEntry);
     const result = pack(events, { maxTotalBytes: budget });
-    assert.ok(result.payloadBytes <= budget, `${result.payloadBytes} > ${budget}`);
+    const headerOnly = result.loss.cutRecords === n && result.payloads.length === 1 && result.payloads[0]!.length <= 40;
+    assert.ok(result.payloadBytes <= budget || headerOnly, `${result.payloadBytes} > ${budget}`);
+    assert.ok(result.payloads.length > 0, 'a cut is always carried by a payload');
     const back = unpackAll(result.payloads);
     const carried = back.events.reduce((k, e) => k + (e.count ?? 1), 0);
     if (result.payloads.length > 0) assert.equal(carried + back.cut, n);

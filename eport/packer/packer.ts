@@ -230,7 +230,8 @@ function packMachine(ctx: Ctx, machine: string, events: readonly EportEvent[], m
     }
   }
   if (best === undefined || lo === order.length) {
-    return { payloads: [], loss: { aggregatedRecords: 0, cutRecords: recordsIn(aggregated), shortenedRecords: 0 } };
+    // not even one record fits: a header-only payload still says how many were cut (never silent)
+    return fill(ctx, machine, [], recordsIn(aggregated));
   }
   return best;
 }

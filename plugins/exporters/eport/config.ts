@@ -1,0 +1,106 @@
+// Options of the `eport` exporter: the PRD's Tier 2 (ePort card reader's cellular link over a serial port).
+import { BYTES_SCHEMA, parseBytes, type BytesValue } from '../../../collector/config/units.js';
+import type { LevelName } from '../../../collector/component/index.js';
+
+const LEVEL = { enum: ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL'] } as const;
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['path'],
+  properties: {
+    path: { type: 'string', minLength: 1, description: 'Serial device of the ePort link (`/dev/serial0`, `/dev/serial/by-id/…`).' },
+    baud_rate: { type: 'integer', enum: [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400], default: 9600, description: 'Line speed; ACK timeouts are derived from it.' },
+    data_bits: { enum: [7, 8], default: 8, description: 'Data bits per character (8 for the binary encoding).' },
+    parity: { enum: ['none', 'even', 'odd'], default: 'none', description: 'Parity bit.' },
+    stop_bits: { enum: [1, 2], default: 1, description: 'Stop bits.' },
+    encoding: { enum: ['binary', 'z85', 'base64'], default: 'binary', description: 'Frames on the wire: binary (COBS, 0x00-delimited) or an ASCII-only channel (Z85: +25 %, base64: +33 %).' },
+    format: { enum: ['packed', 'compact'], default: 'packed', description: 'packed: lossless, deflate with a preset dictionary (~100 records per payload); compact: the PRD\'s MACHINE|MMDD-HHMM|L|… lines (lossy, human-readable).' },
+    max_payload_bytes: { type: 'integer', minimum: 160, maximum: 4096, default: 900, description: 'Largest payload the ePort carries.' },
+    immediate_levels: { type: 'array', items: LEVEL, uniqueItems: true, default: ['CRITICAL'], description: 'Levels sent as soon as the host hands them over, whatever the daily budget says.' },
+    batch_levels: { type: 'array', items: LEVEL, uniqueItems: true, default: ['ERROR', 'WARN'], description: 'Levels sent in the windowed batches (the window is the host\'s `batch.max_age`, 1h recommended), within the daily budget.' },
+    max_bytes_per_day: { ...BYTES_SCHEMA, default: 35000, description: 'Cellular payload bytes per UTC day for batch levels (immediate levels and the summary are always sent). Over it: aggregate, then cut (counted in the frames); with nothing left, defer to the next day. 0 = no limit.' },
+    daily_summary: { type: 'boolean', default: true, description: 'Send one summary record per UTC day: counts by level and component, transactions completed and their total.' },
+    transaction_component: { type: 'string', default: 'txn', description: 'Component of the "transaction completed" records the summary adds up.' },
+    transaction_message: { type: 'string', default: 'Transaction completed', description: 'Message of those records.' },
+    amount_key: { type: 'string', default: 'amount_cents', description: 'Context key holding a transaction\'s amount in cents.' },
+    machine_id: { type: 'string', minLength: 1, maxLength: 64, description: 'Machine id in the payloads when the batch resource has no `device.id`.' },
+    processing_time: { type: 'integer', minimum: 0, default: 500, description: 'Milliseconds the ePort may take to answer a frame, added to the timeout derived from the baud rate.' },
+    max_attempts: { type: 'integer', minimum: 1, maximum: 100, default: 8, description: 'Transmissions of one frame before the send is reported as failed (the host retries the batch later).' },
+  },
+} as const;
+
+export interface EportExporterConfig {
+  path: string;
+  baud_rate?: number;
+  data_bits?: 7 | 8;
+  parity?: 'none' | 'even' | 'odd';
+  stop_bits?: 1 | 2;
+  encoding?: 'binary' | 'z85' | 'base64';
+  format?: 'packed' | 'compact';
+  max_payload_bytes?: number;
+  immediate_levels?: LevelName[];
+  batch_levels?: LevelName[];
+  max_bytes_per_day?: BytesValue;
+  daily_summary?: boolean;
+  transaction_component?: string;
+  transaction_message?: string;
+  amount_key?: string;
+  machine_id?: string;
+  processing_time?: number;
+  max_attempts?: number;
+}
+
+export interface EportExporterOptions {
+  path: string;
+  baudRate: number;
+  dataBits: 7 | 8;
+  parity: 'none' | 'even' | 'odd';
+  stopBits: 1 | 2;
+  encoding: 'binary' | 'z85' | 'base64';
+  format: 'packed' | 'compact';
+  maxPayloadBytes: number;
+  immediateLevels: ReadonlySet<LevelName>;
+  batchLevels: ReadonlySet<LevelName>;
+  maxBytesPerDay: number;
+  dailySummary: boolean;
+  transactionComponent: string;
+  transactionMessage: string;
+  amountKey: string;
+  machineId: string | undefined;
+  processingMs: number;
+  maxAttempts: number;
+}
+
+export function toOptions(config: Readonly<EportExporterConfig>): EportExporterOptions {
+  return {
+    path: config.path,
+    baudRate: config.baud_rate ?? 9600,
+    dataBits: config.data_bits ?? 8,
+    parity: config.parity ?? 'none',
+    stopBits: config.stop_bits ?? 1,
+    encoding: config.encoding ?? 'binary',
+    format: config.format ?? 'packed',
+    maxPayloadBytes: config.max_payload_bytes ?? 900,
+    immediateLevels: new Set(config.immediate_levels ?? ['CRITICAL']),
+    batchLevels: new Set(config.batch_levels ?? ['ERROR', 'WARN']),
+    maxBytesPerDay: parseBytes(config.max_bytes_per_day ?? 35000),
+    dailySummary: config.daily_summary ?? true,
+    transactionComponent: config.transaction_component ?? 'txn',
+    transactionMessage: config.transaction_message ?? 'Transaction completed',
+    amountKey: config.amount_key ?? 'amount_cents',
+    machineId: config.machine_id,
+    processingMs: config.processing_time ?? 500,
+    maxAttempts: config.max_attempts ?? 8,
+  };
+}
+
+/** Cross-field rules the schema cannot say. */
+export function validate(config: Readonly<EportExporterConfig>): string[] {
+  const problems: string[] = [];
+  const both = (config.immediate_levels ?? ['CRITICAL']).filter((l) => (config.batch_levels ?? ['ERROR', 'WARN']).includes(l));
+  if (both.length > 0) problems.push(`immediate_levels and batch_levels both list ${both.join(', ')}: a level is sent one way`);
+  if ((config.encoding ?? 'binary') === 'binary' && config.data_bits === 7) problems.push('encoding: binary needs data_bits: 8 (use z85 or base64 on a 7-bit line)');
+  return problems;
+}
+

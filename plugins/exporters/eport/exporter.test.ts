@@ -1,0 +1,205 @@
+// The eport exporter against the device simulator over a real kernel pty pair (socat) and the real serialport.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SEVERITY, type LogBatch, type SendResult } from '../../../collector/component/index.js';
+import { configFor, createNopSettings, describeComponentContract } from '../../../collector/testkit/index.js';
+import { VendingSimulator } from '../../../demo/vending-simulator.js';
+import { unpack } from '../../../eport/packer/unpack.js';
+import type { EportEvent } from '../../../eport/packer/event.js';
+import { openPtyPair, type PtyPair } from '../../../eport/sim/pty-pair.js';
+import { runSimulator, type SimulatorSummary } from '../../../eport/sim/simulator.js';
+import { parseDropFileName } from '../../../eport/sim/drop-folder.js';
+import { toOptions, validate, type EportExporterConfig } from './config.js';
+import { EportExporter } from './exporter.js';
+import factory from './index.js';
+
+const root = mkdtempSync(join(tmpdir(), 'fleetlog-eport-exporter-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let cases = 0;
+const newFolder = (): string => mkdtempSync(join(root, `case-${(cases += 1)}-`));
+const signal = new AbortController().signal;
+
+describeComponentContract(factory, {
+  folder: import.meta.dirname,
+  config: { path: join(root, 'no-such-tty') },
+  typoKey: 'baud_rate',
+  expectSendOutcome: 'retry',
+});
+
+test('cross-field rules: a level is sent one way; binary needs 8 data bits', () => {
+  assert.deepEqual(validate({ path: 'x', immediate_levels: ['CRITICAL', 'ERROR'] }), ['immediate_levels and batch_levels both list ERROR: a level is sent one way']);
+  assert.match(validate({ path: 'x', data_bits: 7 })[0]!, /binary needs data_bits: 8/);
+  assert.deepEqual(validate({ path: 'x', data_bits: 7, encoding: 'z85' }), []);
+});
+
+interface Rig {
+  dir: string;
+  drop: string;
+  pty: PtyPair;
+  sim: Promise<SimulatorSummary>;
+  stopSim: AbortController;
+  exporter: EportExporter;
+  clock: { ms: number };
+  close(): Promise<void>;
+  restartSim(options?: { closeAfterPayloads?: number; corrupt?: number; dropAck?: number }): Promise<void>;
+}
+
+async function rig(raw: Partial<EportExporterConfig> = {}, simOptions: { closeAfterPayloads?: number; corrupt?: number; dropAck?: number } = {}): Promise<Rig> {
+  const dir = newFolder();
+  const drop = join(dir, 'drop');
+  const pty = await openPtyPair(dir);
+  const clock = { ms: Date.parse('2026-01-22T10:00:00Z') };
+  const startSim = (o: typeof simOptions): { sim: Promise<SimulatorSummary>; stop: AbortController } => {
+    const stop = new AbortController();
+    const sim = runSimulator({
+      portPath: pty.b, baudRate: 115200, outDir: drop, signal: stop.signal,
+      faults: { corruptProbability: o.corrupt ?? 0, dropAckProbability: o.dropAck ?? 0, seed: 11 },
+      ...(o.closeAfterPayloads !== undefined ? { closeAfterPayloads: o.closeAfterPayloads } : {}),
+    });
+    return { sim, stop };
+  };
+  const first = startSim(simOptions);
+  const settings = createNopSettings('exporter', 'eport/test', { resource: { 'device.id': 'VM007' }, storageDir: join(dir, 'state') });
+  const config = configFor<EportExporterConfig>(factory, { path: pty.a, baud_rate: 115200, processing_time: 150, max_attempts: 6, ...raw });
+  const exporter = new EportExporter(settings, toOptions(config), { now: () => clock.ms, backoffInitialMs: 10 });
+  await exporter.start();
+  const r: Rig = {
+    dir, drop, pty, sim: first.sim, stopSim: first.stop, exporter, clock,
+    close: async () => {
+      await exporter.shutdown();
+      r.stopSim.abort();
+      await r.sim;
+      await pty.close();
+    },
+    restartSim: async (o = {}) => {
+      r.stopSim.abort();
+      await r.sim;
+      const next = startSim(o);
+      r.sim = next.sim;
+      r.stopSim = next.stop;
+    },
+  };
+  return r;
+}
+
+async function dropped(drop: string): Promise<{ events: EportEvent[]; lossless: boolean; sequences: number[]; cut: number; aggregated: number }> {
+  const names = (await readdir(drop).catch(() => [] as string[])).filter((n) => n.endsWith('.eport')).sort();
+  const events: EportEvent[] = [];
+  let lossless = true, cut = 0, aggregated = 0;
+  const sequences: number[] = [];
+  for (const name of names) {
+    sequences.push(parseDropFileName(name)!.sequence);
+    const r = unpack(await readFile(join(drop, name)));
+    assert.ok(r.ok, r.ok ? '' : r.reason);
+    events.push(...r.events);
+    lossless &&= r.meta.lossless;
+    cut += r.meta.cutRecords;
+    aggregated += r.meta.aggregatedRecords;
+  }
+  return { events, lossless, sequences, cut, aggregated };
+}
+
+function batchOf(n: number, seed: number, options: { warnShare?: number; startMs?: number } = {}): LogBatch {
+  return new VendingSimulator({ seed, machineId: 'VM007', ...options }).takeBatch(n);
+}
+
+describe('over a pty pair to the simulator', () => {
+  test('CRITICAL, ERROR and WARN are sent losslessly; INFO and DEBUG are only counted', async () => {
+    const r = await rig({ max_bytes_per_day: 0 });
+    try {
+      const batch = batchOf(800, 1);
+      const result = await r.exporter.send(batch, signal);
+      assert.equal(result.outcome, 'ok', JSON.stringify(result));
+      const got = await dropped(r.drop);
+      const wanted = batch.records.filter((x) => x.severityNumber >= SEVERITY.WARN);
+      assert.equal(got.events.length, wanted.length);
+      assert.equal(got.lossless, true);
+      assert.deepEqual(got.events.map((e) => e.message).sort(), wanted.map((x) => x.body as string).sort());
+      assert.equal(r.exporter.linkState, 'up');
+    } finally {
+      await r.close();
+    }
+  });
+
+  test('the daily budget: lossy (counted) when tight, deferred to the next UTC day when used up; the summary the day after', async () => {
+    const r = await rig({ max_bytes_per_day: 1_200 });
+    try {
+      const day1 = batchOf(1_000, 2, { warnShare: 0.4, startMs: Date.parse('2026-01-22T00:00:00Z') });
+      const first = await r.exporter.send(day1, signal);
+      assert.equal(first.outcome, 'ok', JSON.stringify(first));
+      const afterFirst = await dropped(r.drop);
+      assert.equal(afterFirst.lossless, false);
+      assert.ok(afterFirst.cut + afterFirst.aggregated > 0);
+      const warnOnly: LogBatch = { resource: day1.resource, records: day1.records.filter((x) => x.severityNumber === SEVERITY.WARN && x.severityNumber < SEVERITY.CRITICAL).slice(0, 50) };
+      // what is left of the budget may still carry a little; then the next send is deferred
+      let handled = 1_000;
+      let second = await r.exporter.send(warnOnly, signal);
+      for (let i = 0; i < 20 && second.outcome === 'ok'; i += 1) {
+        handled += warnOnly.records.length - i;
+        second = await r.exporter.send({ ...warnOnly, records: warnOnly.records.slice(i + 1) }, signal);
+      }
+      assert.equal(second.outcome, 'retry');
+      assert.ok(second.outcome === 'retry' && second.retryAfterMs! > 13 * 3_600_000, JSON.stringify(second));
+      r.clock.ms = Date.parse('2026-01-23T00:00:05Z');
+      const third = await r.exporter.send(warnOnly, signal);
+      assert.equal(third.outcome, 'ok');
+      const all = await dropped(r.drop);
+      const summary = all.events.find((e) => e.context?.summary === 'daily');
+      assert.ok(summary, 'a daily summary was sent');
+      assert.equal(summary.context!.records, handled);
+      const completed = day1.records.filter((x) => x.body === 'Transaction completed');
+      const cents = completed.reduce((n, x) => n + (x.attributes.amount_cents as number), 0);
+      assert.equal(summary.message, `${completed.length} completed $${(cents / 100).toFixed(2)}`);
+    } finally {
+      await r.close();
+    }
+  });
+
+  test('the port closes mid-batch: retry resends the same payloads with the same sequence numbers, nothing twice', async () => {
+    const r = await rig({ max_bytes_per_day: 0, max_attempts: 3 }, { closeAfterPayloads: 2 });
+    try {
+      const batch = batchOf(3_000, 3, { warnShare: 0.5 });
+      const first = await r.exporter.send(batch, signal);
+      assert.equal(first.outcome, 'retry');
+      assert.equal(r.exporter.linkState, 'down');
+      await r.restartSim({ dropAck: 0.2, corrupt: 0.1 });
+      let result: SendResult = first;
+      for (let i = 0; i < 5 && result.outcome !== 'ok'; i += 1) result = await r.exporter.send(batch, signal);
+      assert.equal(result.outcome, 'ok', JSON.stringify(result));
+      const got = await dropped(r.drop);
+      const seqs = got.sequences;
+      assert.deepEqual(seqs, [...new Set(seqs)].sort((a, b) => a - b));
+      assert.deepEqual(seqs, seqs.map((_, i) => seqs[0]! + i));
+      assert.equal(got.events.length, batch.records.filter((x) => x.severityNumber >= SEVERITY.WARN).length);
+    } finally {
+      await r.close();
+    }
+  });
+
+  test('a new exporter instance (restart) resumes the batch in flight with the same link id and sequences', async () => {
+    const r = await rig({ max_bytes_per_day: 0, max_attempts: 2 }, { closeAfterPayloads: 1 });
+    try {
+      const batch = batchOf(2_000, 4, { warnShare: 0.5 });
+      assert.equal((await r.exporter.send(batch, signal)).outcome, 'retry');
+      await r.exporter.shutdown();
+      await r.restartSim();
+      const settings = createNopSettings('exporter', 'eport/test', { resource: { 'device.id': 'VM007' }, storageDir: join(r.dir, 'state') });
+      const again = new EportExporter(settings, toOptions(configFor<EportExporterConfig>(factory, { path: r.pty.a, baud_rate: 115200, processing_time: 150, max_bytes_per_day: 0 })), { now: () => r.clock.ms, backoffInitialMs: 10 });
+      await again.start();
+      try {
+        assert.equal((await again.send(batch, signal)).outcome, 'ok');
+      } finally {
+        await again.shutdown();
+      }
+      const got = await dropped(r.drop);
+      assert.equal(new Set(got.sequences).size, got.sequences.length);
+      assert.equal(got.events.length, batch.records.filter((x) => x.severityNumber >= SEVERITY.WARN).length);
+    } finally {
+      await r.close();
+    }
+  });
+});
