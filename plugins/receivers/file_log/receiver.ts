@@ -26,7 +26,7 @@ export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 /** Polls a file must be missing from the listing (and read to its end) before it is closed. */
 export const RETIRE_AFTER_POLLS = 3;
 /** Shortest gap between two cycles when file-system events keep coming. */
-export const MIN_CYCLE_GAP_MS = 20;
+export const MIN_CYCLE_GAP_MS = 100;
 const BACKOFF_INITIAL_MS = 50;
 const BACKOFF_MAX_MS = 5_000;
 
@@ -48,6 +48,7 @@ export class FileLogReceiver implements Receiver {
   #wake: (() => void) | undefined;
   #checkpointDirty = false;
   #lastCheckpointMs = 0;
+  #lastFullCycleMs = 0;
   #degraded = false;
   #loggedErrors = new Set<string>();
 
@@ -111,19 +112,29 @@ export class FileLogReceiver implements Receiver {
     }
   }
 
+  /**
+   * A full cycle (at start and at least every poll_interval) lists the globs and checks every file's identity;
+   * a cycle woken by a file-system event in between only reads what is new in the open files.
+   */
   async #cycle(firstPoll: boolean): Promise<void> {
     this.#wakeRequested = false;
-    const paths = await listMatchingFiles(this.#includes, this.#excludes);
-    const counts = await this.#tracker.sync(paths, firstPoll);
-    if (counts.truncated > 0) this.#metrics.rotations.add(counts.truncated);
+    const full = firstPoll || Date.now() - this.#lastFullCycleMs >= this.#options.pollIntervalMs;
+    if (full) {
+      this.#lastFullCycleMs = Date.now();
+      const paths = await listMatchingFiles(this.#includes, this.#excludes);
+      const counts = await this.#tracker.sync(paths, firstPoll);
+      if (counts.truncated > 0) this.#metrics.rotations.add(counts.truncated);
+    }
     for (const file of this.#tracker.files()) {
       if (this.#stopping) break;
       if (!(await this.#drain(file))) break;
-      if (file.missedPolls >= RETIRE_AFTER_POLLS && file.lastReadBytes === 0) await this.#retire(file);
+      if (full && file.missedPolls >= RETIRE_AFTER_POLLS && file.lastReadBytes === 0) await this.#retire(file);
     }
-    const directories = new Set<string>(this.#includes.map((g) => g.base));
-    for (const file of this.#tracker.files()) directories.add(dirname(file.path));
-    this.#watcher.sync(directories);
+    if (full) {
+      const directories = new Set<string>(this.#includes.map((g) => g.base));
+      for (const file of this.#tracker.files()) directories.add(dirname(file.path));
+      this.#watcher.sync(directories);
+    }
     this.#metrics.openFiles.set(this.#tracker.openCount);
     await this.#writeCheckpoint(false);
   }

@@ -1,0 +1,105 @@
+// CPU and memory of `fleetlog collector` (file_log → file) at a steady write rate — the device's normal day,
+// as opposed to the catch-up throughput of bench/file-log-to-file.ts. A writer appends Python logging lines
+// at `--rate` lines/s (in 20 ms ticks) for `--seconds`; the collector's CPU is sampled from /proc after a
+// warm-up, and every line is checked to have arrived.
+//
+//   node --import tsx bench/file-log-steady.ts [--rate 5000] [--seconds 30]
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { appendFileSync, createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const repo = join(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const argValue = (name: string, fallback: number): number => {
+  const i = args.indexOf(name);
+  return i === -1 ? fallback : Number(args[i + 1]);
+};
+const RATE = argValue('--rate', 5000);
+const SECONDS = argValue('--seconds', 30);
+const WARMUP_SECONDS = 3;
+const TICK_MS = 20;
+
+const TICKS_PER_SECOND = 100;
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) / 1024;
+}
+
+async function countLines(path: string): Promise<number> {
+  let count = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const buffer = chunk as Buffer;
+    for (let i = buffer.indexOf(10); i !== -1; i = buffer.indexOf(10, i + 1)) count += 1;
+  }
+  return count;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'fleetlog-bench-steady-'));
+try {
+  const input = join(dir, 'vending_machine.log');
+  const output = join(dir, 'out.jsonl');
+  const config = join(dir, 'collector.yaml');
+  writeFileSync(input, '');
+  writeFileSync(config, `
+receivers:
+  file_log: { include: [${input}], parser: python, start_at: beginning }
+exporters:
+  file: { path: ${output}, max_bytes: 4GiB }
+service:
+  storage: { directory: ${join(dir, 'data')} }
+  pipelines:
+    logs: { receivers: [file_log], exporters: [file] }
+`);
+  const child = spawn(process.execPath, [join(repo, 'bin', 'fleetlog.js'), 'collector', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+  const startDeadline = Date.now() + 60_000;
+  while (!stderr.includes('Collector started.')) {
+    if (child.exitCode !== null || Date.now() > startDeadline) throw new Error(`collector did not start:\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const pid = child.pid!;
+  let written = 0;
+  const started = performance.now();
+  let cpuAtWarm = 0;
+  let warmAt = 0;
+  let peakRss = 0;
+  const perTick = RATE * TICK_MS / 1000;
+  for (let tick = 0; ; tick += 1) {
+    const elapsed = (performance.now() - started) / 1000;
+    if (elapsed >= SECONDS + WARMUP_SECONDS) break;
+    if (warmAt === 0 && elapsed >= WARMUP_SECONDS) {
+      warmAt = performance.now();
+      cpuAtWarm = cpuSeconds(pid);
+    }
+    const due = Math.floor((tick + 1) * perTick);
+    let text = '';
+    for (; written < due; written += 1) {
+      const t = new Date(Date.UTC(2026, 0, 22) + written).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+      text += `${t} - payment - INFO - Card approved for transaction ${written}\n`;
+    }
+    appendFileSync(input, text);
+    peakRss = Math.max(peakRss, rssMiB(pid, 'VmRSS'));
+    const next = started + (tick + 1) * TICK_MS;
+    await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+  }
+  const measured = (performance.now() - warmAt) / 1000;
+  const cpu = cpuSeconds(pid) - cpuAtWarm;
+  const hwm = rssMiB(pid, 'VmHWM');
+  const drainDeadline = Date.now() + 30_000;
+  while ((await countLines(output).catch(() => 0)) < written && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 200));
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+  const delivered = await countLines(output);
+  process.stdout.write(`rate ${RATE} lines/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up): ${written} lines written, ${delivered} delivered\n`);
+  process.stdout.write(`collector CPU ${(cpu / measured * 100).toFixed(1)} % of one core; RSS peak sampled ${peakRss.toFixed(1)} MiB, VmHWM ${hwm.toFixed(1)} MiB\n`);
+  process.stdout.write(`${JSON.stringify({ rate: RATE, seconds: SECONDS, written, delivered, cpuPercent: Number((cpu / measured * 100).toFixed(1)), rssPeakMiB: Number(peakRss.toFixed(1)), hwmMiB: Number(hwm.toFixed(1)) })}\n`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
