@@ -17,6 +17,7 @@ import { BackendMetrics } from './metrics.js';
 import { exportHandler } from './api/export-route.js';
 import { logsHandler } from './api/logs-route.js';
 import { machineStatusHandler, machinesHandler } from './api/machines-route.js';
+import { simplePageHandler } from './web/simple-page.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): BackendApp {
   const metrics = new BackendMetrics();
   const batcher = new InsertBatcher((rows) => store.insertLogRows(rows), {
     maxRows: config.ingest.batchMaxRows, maxDelayMs: config.ingest.batchMaxDelayMs, maxPendingRows: config.ingest.maxPendingRows,
+    concurrency: config.ingest.insertConcurrency,
   });
   metrics.gauge('fleetlog_backend_pending_rows', 'Rows waiting to be inserted.', () => batcher.pendingRows);
   metrics.gauge('fleetlog_backend_inserted_rows_total', 'Rows inserted into the store.', () => batcher.stats.insertedRows);
@@ -90,6 +92,7 @@ export function createApp(deps: AppDeps): BackendApp {
   app.get('/api/logs/export', admin, exportHandler(store));
   app.get('/api/machines', admin, machinesHandler(store, config.status, now));
   app.get('/api/machines/:id/status', admin, machineStatusHandler(store, config.status, now));
+  app.get('/', simplePageHandler()); // a simple page of machines and recent logs until the dashboard exists
 
   app.use((req, _res, next) => {
     next(new ApiError('FLEETLOG_ERR_NOT_FOUND', `no route ${req.method} ${req.path}`));

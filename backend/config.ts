@@ -41,6 +41,7 @@ export const BACKEND_CONFIG_SCHEMA = {
         batch_max_rows: { type: 'integer', minimum: 1, default: 5000, description: 'An insert is sent when this many rows are waiting…' },
         batch_max_delay: { ...DURATION_SCHEMA, default: '1s', description: '…or when the oldest waiting row is this old.' },
         max_pending_rows: { type: 'integer', minimum: 1, default: 200000, description: 'Rows waiting for storage above which requests get 429 + Retry-After.' },
+        insert_concurrency: { type: 'integer', minimum: 1, maximum: 16, default: 2, description: 'Inserts running at once; each takes everything waiting (up to 4 × batch_max_rows).' },
         max_future_skew: { ...DURATION_SCHEMA, default: '5m', description: 'Record times further ahead of the server clock are clamped to the receive time and flagged.' },
       },
     },
@@ -85,6 +86,7 @@ export interface IngestConfig {
   readonly batchMaxRows: number;
   readonly batchMaxDelayMs: number;
   readonly maxPendingRows: number;
+  readonly insertConcurrency: number;
   readonly maxFutureSkewMs: number;
 }
 
@@ -101,7 +103,7 @@ export interface BackendConfig {
 interface RawConfig {
   listen: string;
   storage: { engine: 'embedded' | 'server'; path: string; url?: string; user: string; password: string; database: string; cluster?: string; request_timeout: number | string; retention_days: number };
-  ingest: { max_body_size: number | string; max_decompressed_size: number | string; batch_max_rows: number; batch_max_delay: number | string; max_pending_rows: number; max_future_skew: number | string };
+  ingest: { max_body_size: number | string; max_decompressed_size: number | string; batch_max_rows: number; batch_max_delay: number | string; max_pending_rows: number; insert_concurrency: number; max_future_skew: number | string };
   api: { admin_token?: string };
   status: { offline_after: number | string; heartbeat_stale: number | string; degraded_errors_per_hour: number };
   eport?: EportBackendYaml;
@@ -147,6 +149,7 @@ export function resolveBackendConfig(source: Pick<YamlSource, 'file' | 'locate' 
       batchMaxRows: value.ingest.batch_max_rows,
       batchMaxDelayMs: parseDurationMs(value.ingest.batch_max_delay),
       maxPendingRows: value.ingest.max_pending_rows,
+      insertConcurrency: value.ingest.insert_concurrency,
       maxFutureSkewMs: parseDurationMs(value.ingest.max_future_skew),
     }),
     adminToken: env.FLEETLOG_ADMIN_TOKEN || value.api.admin_token,

@@ -1,5 +1,5 @@
 // Bench: OTLP/HTTP protobuf ingest into the embedded store (chDB), end to end over HTTP.
-//   node --import tsx bench/backend-ingest.ts [--clients 8] [--seconds 20] [--batch-rows 5000]
+//   node --import tsx bench/backend-ingest.ts [--clients 16] [--seconds 20] [--batch-rows 5000] [--concurrency 2]
 // The server runs in this process; the load comes from a child process (clients × keep-alive connections) that
 // replays pre-encoded 1,000-record ExportLogsServiceRequest bodies (encoded by the OpenTelemetry JS SDK). Reports
 // accepted logs/s, request latency, CPU of the server process, event-loop delay, and where the time goes
@@ -60,6 +60,7 @@ async function client(): Promise<void> {
   process.send!({ ready: true });
   await new Promise<void>((resolve) => process.once('message', () => resolve()));
   const latencies: number[] = [];
+  const cpu0 = process.cpuUsage();
   let accepted = 0;
   let refused = 0;
   const until = Date.now() + seconds * 1000;
@@ -73,7 +74,8 @@ async function client(): Promise<void> {
     else { refused += 1; await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000)); }
     i += 1;
   }
-  process.send!({ accepted, refused, latencies });
+  const cpu = process.cpuUsage(cpu0);
+  process.send!({ accepted, refused, latencies, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
 }
 
 function pct(sorted: number[], p: number): number {
@@ -81,12 +83,13 @@ function pct(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const clients = arg('clients', 8);
+  const clients = arg('clients', 16);
   const seconds = arg('seconds', 20);
   const batchRows = arg('batch-rows', 5000);
+  const concurrency = arg('concurrency', 2);
   const dir = mkdtempSync(join(tmpdir(), 'fleetlog-bench-ingest-'));
   const base = defaultBackendConfig({ path: join(dir, 'clickhouse'), adminToken: 'bench-admin-token-0123456789' });
-  const config: BackendConfig = { ...base, port: 0, host: '127.0.0.1', ingest: { ...base.ingest, batchMaxRows: batchRows, maxPendingRows: 1_000_000 } };
+  const config: BackendConfig = { ...base, port: 0, host: '127.0.0.1', ingest: { ...base.ingest, batchMaxRows: batchRows, maxPendingRows: 1_000_000, insertConcurrency: concurrency } };
   const store = await openStore(config.storage);
   const running = await startBackend(config, { store });
   const version = (await store.engine.query<{ v: string }>('SELECT version() AS v'))[0]?.v;
@@ -119,7 +122,7 @@ async function main(): Promise<void> {
   const cpu0 = process.cpuUsage();
   const stats0 = { ...running.backend.batcher.stats };
   const wall0 = performance.now();
-  const results = children.map((child) => new Promise<{ accepted: number; refused: number; latencies: number[] }>((resolve) => child.once('message', (m) => resolve(m as never))));
+  const results = children.map((child) => new Promise<{ accepted: number; refused: number; latencies: number[]; cpuSeconds: number }>((resolve) => child.once('message', (m) => resolve(m as never))));
   for (const child of children) child.send('go');
   const done = await Promise.all(results);
   await running.backend.batcher.close();
@@ -136,10 +139,11 @@ async function main(): Promise<void> {
   const insertS = stats.insertSeconds - stats0.insertSeconds;
   const requests = latencies.length;
   const result = {
-    engine: `chDB ${version}`, node: process.version, clients, seconds, recordsPerRequest: RECORDS_PER_REQUEST, batchMaxRows: batchRows,
+    engine: `chDB ${version}`, node: process.version, clients, seconds, recordsPerRequest: RECORDS_PER_REQUEST, batchMaxRows: batchRows, insertConcurrency: concurrency,
     acceptedLogsPerS: Math.round(accepted / wallS), requests, refusedRequests: refused, storedRows: stored,
     latencyMs: { p50: +pct(latencies, 50).toFixed(1), p99: +pct(latencies, 99).toFixed(1), max: +(latencies.at(-1) ?? 0).toFixed(1) },
     serverCpuPercentOfOneCore: Math.round(((cpu.user + cpu.system) / 1e6 / wallS) * 100),
+    clientsCpuPercentOfOneCore: Math.round((done.reduce((a, d) => a + d.cpuSeconds, 0) / wallS) * 100),
     eventLoopDelayMs: { p50: +(loop.percentile(50) / 1e6).toFixed(1), p99: +(loop.percentile(99) / 1e6).toFixed(1), max: +(loop.max / 1e6).toFixed(1) },
     perRequestMs: { decode: +decodeMs.toFixed(2), mapRows: +mapMs.toFixed(2), jsonEncode: +jsonMs.toFixed(2) },
     inserts: { count: inserts, rowsPerInsert: Math.round(insertedRows / Math.max(1, inserts)), engineSecondsPerSecond: +(insertS / wallS).toFixed(2), msPer1000Rows: +((insertS * 1000) / (insertedRows / 1000)).toFixed(2) },

@@ -33,7 +33,7 @@ test('while an insert runs, the next one takes everything that arrived (up to 4 
   const inserts: number[] = [];
   let release!: () => void;
   const gate = new Promise<void>((r) => { release = r; });
-  const batcher = new InsertBatcher(async (r) => { inserts.push(r.length); if (inserts.length === 1) await gate; }, { maxRows: 1000, maxDelayMs: 60_000, maxPendingRows: 100_000 });
+  const batcher = new InsertBatcher(async (r) => { inserts.push(r.length); if (inserts.length === 1) await gate; }, { maxRows: 1000, maxDelayMs: 60_000, maxPendingRows: 100_000, concurrency: 1 });
   const first = batcher.add(rows(1000));
   const rest = Array.from({ length: 6 }, () => batcher.add(rows(1000)));
   release();

@@ -19,7 +19,7 @@ export interface OtlpBodies {
   readonly json: Buffer;
 }
 
-export async function otlpBodies(resource: Record<string, string>, records: readonly FixtureRecord[]): Promise<OtlpBodies> {
+export async function otlpBodies(resource: Record<string, string | number | boolean>, records: readonly FixtureRecord[]): Promise<OtlpBodies> {
   const exporter = new InMemoryLogRecordExporter();
   const provider = new LoggerProvider({ resource: resourceFromAttributes(resource), processors: [new SimpleLogRecordProcessor({ exporter })] });
   const logger = provider.getLogger('fixture', '1.0.0');
