@@ -10,6 +10,7 @@ export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 export const DEFAULT_FINGERPRINT_BYTES = 1024;
 export const DEFAULT_MAX_BATCH_RECORDS = 1000;
 export const DEFAULT_CHECKPOINT_INTERVAL_MS = 1000;
+export const DEFAULT_MAX_OPEN_FILES = 1024;
 
 export const ENCODINGS = ['utf8', 'utf-8', 'latin1'] as const;
 
@@ -30,6 +31,7 @@ export const configSchema = {
     max_line_bytes: { ...BYTES_SCHEMA, default: '1MiB', description: 'Longer lines keep their first bytes, the rest is skipped, and the record gets `log.record.truncated: true`.' },
     fingerprint_bytes: { type: 'integer', minimum: 16, maximum: 65536, default: DEFAULT_FINGERPRINT_BYTES, description: 'Leading bytes hashed to recognise a file after a rename or restart.' },
     max_batch_records: { type: 'integer', minimum: 1, maximum: 100000, default: DEFAULT_MAX_BATCH_RECORDS, description: 'Most records handed downstream in one batch.' },
+    max_open_files: { type: 'integer', minimum: 1, maximum: 100000, default: DEFAULT_MAX_OPEN_FILES, description: 'Most files read at once; further matches wait until a file is closed (after it is rotated away or deleted).' },
     checkpoint_interval: { ...DURATION_SCHEMA, default: '1s', description: 'Least time between two checkpoint writes (each is fsynced). Offsets only ever cover acknowledged records, so a crash re-reads at most this much.' },
   },
 } as const;
@@ -46,6 +48,7 @@ export interface FileLogConfig {
   max_line_bytes?: BytesValue;
   fingerprint_bytes?: number;
   max_batch_records?: number;
+  max_open_files?: number;
   checkpoint_interval?: DurationValue;
 }
 
@@ -60,6 +63,7 @@ export interface FileLogOptions {
   maxLineBytes: number;
   fingerprintBytes: number;
   maxBatchRecords: number;
+  maxOpenFiles: number;
   checkpointIntervalMs: number;
 }
 
@@ -75,6 +79,7 @@ export function toOptions(config: Readonly<FileLogConfig>): FileLogOptions {
     maxLineBytes: Math.max(1, parseBytes(config.max_line_bytes ?? DEFAULT_MAX_LINE_BYTES)),
     fingerprintBytes: config.fingerprint_bytes ?? DEFAULT_FINGERPRINT_BYTES,
     maxBatchRecords: config.max_batch_records ?? DEFAULT_MAX_BATCH_RECORDS,
+    maxOpenFiles: config.max_open_files ?? DEFAULT_MAX_OPEN_FILES,
     checkpointIntervalMs: parseDurationMs(config.checkpoint_interval ?? DEFAULT_CHECKPOINT_INTERVAL_MS),
   };
 }

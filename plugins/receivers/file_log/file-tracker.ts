@@ -15,6 +15,8 @@ export interface TrackerOptions {
   maxLineBytes: number;
   encoding: BufferEncoding;
   startAt: 'beginning' | 'end';
+  /** Most files open at once; more wait until one is closed (EMFILE protection). */
+  maxOpenFiles: number;
 }
 
 export interface SyncCounts {
@@ -27,6 +29,7 @@ export class FileTracker {
   readonly #logger: Logger;
   readonly #open = new Map<string, TrackedFile>();
   #forgotten: FileCheckpoint[] = [];
+  readonly #warned = new Set<string>();
 
   constructor(options: TrackerOptions, logger: Logger) {
     this.#options = options;
@@ -68,6 +71,10 @@ export class FileTracker {
         continue;
       }
       if (st.size === 0) continue; // nothing to identify it by yet
+      if (this.#open.size >= this.#options.maxOpenFiles) {
+        this.#warnOnce(`limit:${this.#options.maxOpenFiles}`, 'Too many files match; the others wait until one is closed.', { max_open_files: this.#options.maxOpenFiles, path });
+        continue;
+      }
       const file = await this.#openFile(path, firstPoll);
       if (file) {
         this.#open.set(file.key, file);
@@ -121,8 +128,13 @@ export class FileTracker {
   }
 
   async #openFile(path: string, firstPoll: boolean): Promise<TrackedFile | undefined> {
-    const handle = await open(path, 'r').catch(() => undefined);
-    if (!handle) return undefined;
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      this.#warnOnce(`open:${path}`, 'Could not open a log file; trying again at each poll.', { path, error: String(error) });
+      return undefined;
+    }
     try {
       const st = await handle.stat();
       const { fingerprintBytes, maxLineBytes, encoding, startAt } = this.#options;
@@ -161,9 +173,17 @@ export class FileTracker {
       return make(this.#uniqueId(hash, st.ino), firstPoll && startAt === 'end' ? st.size : 0);
     } catch (error) {
       await handle.close().catch(() => undefined);
-      this.#logger.warn('Could not open a log file.', { path, error: String(error) });
+      this.#warnOnce(`open:${path}`, 'Could not read a log file; trying again at each poll.', { path, error: String(error) });
       return undefined;
     }
+  }
+
+  /** Logs a problem the first time it happens (a bounded set of keys), not at every poll. */
+  #warnOnce(key: string, message: string, fields: Record<string, unknown>): void {
+    if (this.#warned.has(key)) return;
+    if (this.#warned.size >= 1000) this.#warned.clear();
+    this.#warned.add(key);
+    this.#logger.warn(message, fields);
   }
 
   /** The fingerprint id, unless an open file already uses it (identical first bytes): then made unique by inode. */

@@ -325,4 +325,24 @@ describe('file_log receiver', () => {
     }
     assert.deepEqual(bodies(second.sink), range(1000, 1010));
   });
+
+  test('max_open_files: further files wait for a free slot; an unreadable checkpoint is reported and reading starts fresh', async () => {
+    const dir = newFolder();
+    const storageDir = newFolder();
+    writeFileSync(join(storageDir, CHECKPOINT_FILE_NAME), '{"version": 1, "files": [');
+    writeFileSync(join(dir, 'a.log'), lines(0, 5));
+    writeFileSync(join(dir, 'b.log'), lines(5, 10));
+    const r = await run({ include: [join(dir, '*.log')], start_at: 'beginning', max_open_files: 1 }, { storageDir });
+    try {
+      await r.sink.waitForRecords(5);
+      rmSync(join(dir, 'a.log'));
+      await r.sink.waitForRecords(10);
+    } finally {
+      await r.stop();
+    }
+    assert.deepEqual(bodies(r.sink), range(0, 10));
+    const warnings = r.settings.logger.entries.filter((e) => e.level !== 'debug' && e.level !== 'info');
+    assert.ok(warnings.some((e) => e.fields.code === 'FLEETLOG_ERR_CHECKPOINT_IO'), JSON.stringify(warnings));
+    assert.equal(warnings.filter((e) => e.message.startsWith('Too many files match')).length, 1, 'said once, not at every poll');
+  });
 });
