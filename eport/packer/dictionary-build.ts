@@ -3,20 +3,28 @@
 // name it by id): run this only to create the *next* id, then add it to dictionaries.ts.
 //   npx tsx eport/packer/dictionary-build.ts 2 > eport/packer/dictionary-v2.ts
 import { VendingSimulator } from '../../demo/vending-simulator.js';
-import { eventFromEntry } from './event.js';
+import { SEVERITY } from '../../collector/component/index.js';
+import { eventFromEntry, type EportEvent } from './event.js';
 import { encodeBody } from './packed-body.js';
 
 const TRAINING_SEED = 7;
-const TRAINING_RECORDS = 20_000;
-const CHUNK_RECORDS = 100;
-const DICTIONARY_BYTES = 32 * 1024;
+const TRAINING_RECORDS = 60_000;
+const HALF_BYTES = 16 * 1024;
 
+function tail(events: readonly EportEvent[], chunk: number, bytes: number): Buffer {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < events.length; i += chunk) parts.push(encodeBody(events.slice(i, i + chunk)));
+  return Buffer.from(Buffer.concat(parts).subarray(-bytes));
+}
+
+/**
+ * 32 KiB: encoded bodies of all-level batches (100 records), then of WARN-and-above batches (200 records, what the
+ * default schedule sends) — last, because deflate finds the nearest matches cheapest.
+ */
 export function buildDictionary(): Buffer {
   const events = new VendingSimulator({ seed: TRAINING_SEED }).take(TRAINING_RECORDS).map(eventFromEntry);
-  const parts: Buffer[] = [];
-  for (let i = 0; i < events.length; i += CHUNK_RECORDS) parts.push(encodeBody(events.slice(i, i + CHUNK_RECORDS)));
-  // deflate looks back from the end of the dictionary: the last bytes are the best match candidates
-  return Buffer.from(Buffer.concat(parts).subarray(-DICTIONARY_BYTES));
+  const warnPlus = events.filter((e) => e.severityNumber >= SEVERITY.WARN);
+  return Buffer.concat([tail(events, 100, HALF_BYTES), tail(warnPlus, 200, HALF_BYTES)]);
 }
 
 if (process.argv[1] !== undefined && /dictionary-build\.(ts|js)$/.test(process.argv[1])) {

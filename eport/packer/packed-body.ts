@@ -52,6 +52,7 @@ class Writer {
   readonly meta = new ByteWriter();
   readonly refs = new ByteWriter();
   readonly nums = new ByteWriter();
+  readonly times = new ByteWriter();
   readonly text = new ByteWriter();
   readonly #strings = new Map<string, number>();
   readonly #shapes = new Map<string, number>();
@@ -150,7 +151,7 @@ class Writer {
       if (event.context !== undefined) this.defineValue(event.context);
       this.#shapes.set(key, this.#shapes.size + 1);
     }
-    this.nums.svarint(event.timeMs - previousTimeMs);
+    this.times.svarint(event.timeMs - previousTimeMs);
     if (split === undefined) this.stringRef(this.refs, event.message);
     else for (const n of split.numbers) this.nums.uvarint(n);
     if (event.context !== undefined) this.writeValue(event.context);
@@ -173,13 +174,15 @@ export function encodeBody(events: readonly EportEvent[]): Buffer {
   const out = new ByteWriter();
   out.uvarint(events.length);
   out.svarint(base);
-  const meta = w.meta.toBuffer(), refs = w.refs.toBuffer(), nums = w.nums.toBuffer(), text = w.text.toBuffer();
+  const meta = w.meta.toBuffer(), refs = w.refs.toBuffer(), nums = w.nums.toBuffer(), times = w.times.toBuffer(), text = w.text.toBuffer();
   out.uvarint(meta.length);
   out.uvarint(refs.length);
   out.uvarint(nums.length);
+  out.uvarint(times.length);
   out.bytes(meta);
   out.bytes(refs);
   out.bytes(nums);
+  out.bytes(times);
   out.bytes(text);
   return out.toBuffer();
 }
@@ -195,7 +198,7 @@ interface Shape { flags: number; component: string; skeleton?: string; params: n
 class Reader {
   readonly #strings: string[] = [];
   readonly #shapes: Shape[] = [];
-  constructor(readonly meta: ByteReader, readonly refs: ByteReader, readonly nums: ByteReader, readonly text: ByteReader) {}
+  constructor(readonly meta: ByteReader, readonly refs: ByteReader, readonly nums: ByteReader, readonly times: ByteReader, readonly text: ByteReader) {}
 
   string(from: ByteReader): string {
     const ref = from.uvarint();
@@ -294,20 +297,24 @@ export function decodeBody(body: Uint8Array, machine: string): EportEvent[] {
   const head = new ByteReader(body, 'packed body');
   const count = head.uvarint();
   let time = head.svarint();
-  const metaLen = head.uvarint(), refsLen = head.uvarint(), numsLen = head.uvarint();
+  const metaLen = head.uvarint(), refsLen = head.uvarint(), numsLen = head.uvarint(), timesLen = head.uvarint();
   const start = head.position;
-  if (metaLen + refsLen + numsLen > body.length - start) throw new DecodeError('packed body: stream lengths exceed the body');
+  if (metaLen + refsLen + numsLen + timesLen > body.length - start) throw new DecodeError('packed body: stream lengths exceed the body');
   if (count > metaLen) throw new DecodeError(`packed body: ${count} records cannot fit ${metaLen} meta bytes`);
+  let at = start;
+  const stream = (name: string, length: number): ByteReader => {
+    const reader = new ByteReader(body, name, at, at + length);
+    at += length;
+    return reader;
+  };
   const r = new Reader(
-    new ByteReader(body, 'meta stream', start, start + metaLen),
-    new ByteReader(body, 'refs stream', start + metaLen, start + metaLen + refsLen),
-    new ByteReader(body, 'nums stream', start + metaLen + refsLen, start + metaLen + refsLen + numsLen),
-    new ByteReader(body, 'text stream', start + metaLen + refsLen + numsLen, body.length),
+    stream('meta stream', metaLen), stream('refs stream', refsLen), stream('nums stream', numsLen), stream('times stream', timesLen),
+    stream('text stream', body.length - start - metaLen - refsLen - numsLen - timesLen),
   );
   const events: EportEvent[] = [];
   for (let i = 0; i < count; i += 1) {
     const shape = r.shape();
-    time += r.nums.svarint();
+    time += r.times.svarint();
     if (!Number.isSafeInteger(time)) throw new DecodeError('time out of range');
     let message: string;
     if (shape.skeleton === undefined) {
@@ -325,7 +332,7 @@ export function decodeBody(body: Uint8Array, machine: string): EportEvent[] {
     }
     events.push(event);
   }
-  if (r.meta.remaining !== 0 || r.refs.remaining !== 0 || r.nums.remaining !== 0 || r.text.remaining !== 0) {
+  if (r.meta.remaining !== 0 || r.refs.remaining !== 0 || r.nums.remaining !== 0 || r.times.remaining !== 0 || r.text.remaining !== 0) {
     throw new DecodeError('packed body: trailing bytes after the last record');
   }
   return events;
