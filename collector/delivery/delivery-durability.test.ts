@@ -65,7 +65,7 @@ test('drop_lowest_severity with the destination down: only DEBUG/INFO/WARN are e
   const meter = new RecordingMeter();
   const node = createDeliveryNode({
     settings: testSettings('x', meter), exporter, directory: dir, fullWaitMs: 50,
-    config: fastConfig({ queue: { max_bytes: '64KiB', full_policy: 'drop_lowest_severity' }, retry: { initial_interval: 5, max_interval: 20 } }),
+    config: fastConfig({ queue: { max_bytes: '24KiB', full_policy: 'drop_lowest_severity' }, retry: { initial_interval: 5, max_interval: 20 } }),
   });
   await node.start();
   try {

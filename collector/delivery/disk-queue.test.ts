@@ -167,7 +167,7 @@ test('drop_lowest_severity evicts unread DEBUG/INFO oldest first, then WARN, nev
   const levels = [5, 9, 13, 17, 21];
   let sent = 0;
   const bySeverity = new Map<number, number>();
-  for (let i = 0; i < 60; i += 1) {
+  for (let i = 0; i < 150; i += 1) {
     const severity = levels[i % levels.length]!;
     await q.append(batchOf(i * 5, 5, severity));
     bySeverity.set(severity, (bySeverity.get(severity) ?? 0) + 5);

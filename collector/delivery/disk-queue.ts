@@ -7,6 +7,7 @@ import { mkdir, open, readdir, rm, truncate, type FileHandle } from 'node:fs/pro
 import { join } from 'node:path';
 import type { Logger } from '../component/contract.js';
 import { FleetlogError, PermanentError, errorMessage } from '../component/errors.js';
+import { decodeRecordJson, encodeRecordJson } from './record-codec.js';
 import type { Attributes, LogBatch, LogRecord } from '../component/log-record.js';
 import { AckPointer, readAckPointer } from './ack-pointer.js';
 import { FreeSpace } from './free-space.js';
@@ -68,25 +69,39 @@ interface ReadCursor {
   resources: Map<number, { key: string; attributes: Attributes }>;
 }
 
-function estimateBytes(batch: LogBatch, records: readonly LogRecord[]): number {
-  const header = FRAME_PREFIX_BYTES + BODY_HEADER_BYTES;
-  let bytes = header + Buffer.byteLength(resourceKeyOf(batch.resource));
-  for (const r of records) bytes += header + Buffer.byteLength(JSON.stringify(r));
+const FRAME_OVERHEAD_BYTES = FRAME_PREFIX_BYTES + BODY_HEADER_BYTES;
+
+/** A record with its frame JSON, encoded once per append. */
+interface EncodedRecord {
+  record: LogRecord;
+  json: string;
+  /** Frame size on disk. */
+  bytes: number;
+}
+
+function encodeRecords(records: readonly LogRecord[]): EncodedRecord[] {
+  return records.map((record) => {
+    const json = encodeRecordJson(record);
+    return { record, json, bytes: FRAME_OVERHEAD_BYTES + Buffer.byteLength(json) };
+  });
+}
+
+/** Bytes the records take on disk, with a resource frame in case the segment lacks it. */
+function frameBytes(resourceKey: string, records: readonly EncodedRecord[]): number {
+  let bytes = FRAME_OVERHEAD_BYTES + Buffer.byteLength(resourceKey);
+  for (const r of records) bytes += r.bytes;
   return bytes;
 }
 
 /** Drops the batch's own DEBUG/INFO records, oldest first, then WARN, until it fits `targetBytes`. */
-function thinOut(batch: LogBatch, records: LogRecord[], targetBytes: number): LogRecord[] {
-  let size = estimateBytes(batch, records);
+function thinOut(resourceKey: string, records: EncodedRecord[], targetBytes: number): EncodedRecord[] {
+  let size = frameBytes(resourceKey, records);
   for (const cls of [0, 1] as const) {
     if (size <= targetBytes) break;
-    const kept: LogRecord[] = [];
+    const kept: EncodedRecord[] = [];
     for (const r of records) {
-      if (size > targetBytes && evictionClass(r.severityNumber) <= cls) {
-        size -= FRAME_PREFIX_BYTES + BODY_HEADER_BYTES + Buffer.byteLength(JSON.stringify(r));
-      } else {
-        kept.push(r);
-      }
+      if (size > targetBytes && evictionClass(r.record.severityNumber) <= cls) size -= r.bytes;
+      else kept.push(r);
     }
     records = kept;
   }
@@ -223,8 +238,9 @@ export class DiskQueue implements DeliveryQueue {
       const written: PendingAppend[] = [];
       for (const item of group) {
         try {
-          const records = await this.#makeRoom(item.batch, written);
-          if (records.length > 0) await this.#mutex.run(() => this.#writeRecords(item.batch.resource, records));
+          const resourceKey = resourceKeyOf(item.batch.resource);
+          const records = await this.#makeRoom(resourceKey, encodeRecords(item.batch.records), written);
+          if (records.length > 0) await this.#mutex.run(() => this.#writeRecords(resourceKey, records));
           if (this.#o.fsync === 'always') {
             await this.#commit([item]);
           } else {
@@ -256,9 +272,9 @@ export class DiskQueue implements DeliveryQueue {
   }
 
   /** The records of the batch that fit (the drop policy may thin them out), waiting for room under `block`. */
-  async #makeRoom(batch: LogBatch, written: PendingAppend[]): Promise<LogRecord[]> {
-    let records = batch.records;
-    let needed = estimateBytes(batch, records);
+  async #makeRoom(resourceKey: string, encoded: EncodedRecord[], written: PendingAppend[]): Promise<EncodedRecord[]> {
+    let records = encoded;
+    let needed = frameBytes(resourceKey, records);
     if (needed > this.#o.maxBytes) {
       throw new PermanentError(`A batch of ${needed} bytes can never fit the queue's max_bytes of ${this.#o.maxBytes}.`);
     }
@@ -280,11 +296,11 @@ export class DiskQueue implements DeliveryQueue {
       if (over <= 0) return records;
       if (this.#o.fullPolicy === 'drop_lowest_severity') {
         const before = records.length;
-        records = thinOut(batch, records, needed - over);
+        records = thinOut(resourceKey, records, needed - over);
         if (records.length < before) {
           this.#countDropped(before - records.length);
           if (records.length === 0) return records;
-          needed = estimateBytes(batch, records);
+          needed = frameBytes(resourceKey, records);
           continue;
         }
       }
@@ -312,9 +328,8 @@ export class DiskQueue implements DeliveryQueue {
     return used;
   }
 
-  async #writeRecords(resource: Attributes, records: readonly LogRecord[]): Promise<void> {
-    const key = resourceKeyOf(resource);
-    const estimate = estimateBytes({ resource, records: [] }, records);
+  async #writeRecords(key: string, records: readonly EncodedRecord[]): Promise<void> {
+    const estimate = frameBytes(key, records);
     if (this.#active && this.#active.meta.bytes > 0 && (this.#active.meta.bytes + estimate > this.#segmentBytes || (!this.#active.resources.has(key) && this.#active.resources.size >= MAX_RESOURCES_PER_SEGMENT))) {
       await this.#seal();
     }
@@ -328,8 +343,8 @@ export class DiskQueue implements DeliveryQueue {
     }
     const nowMs = Date.now();
     const firstSeq = this.#nextSeq;
-    for (const [i, record] of records.entries()) {
-      parts.push(encodeFrame({ kind: KIND_RECORD, severity: record.severityNumber, resourceIndex, seq: firstSeq + i, enqueuedAtMs: nowMs }, JSON.stringify(record)));
+    for (const [i, { record, json }] of records.entries()) {
+      parts.push(encodeFrame({ kind: KIND_RECORD, severity: record.severityNumber, resourceIndex, seq: firstSeq + i, enqueuedAtMs: nowMs }, json));
     }
     let total = 0;
     for (const p of parts) total += p.length;
@@ -342,7 +357,7 @@ export class DiskQueue implements DeliveryQueue {
     }
     if (newResource) active.resources.set(key, resourceIndex);
     this.#nextSeq += records.length;
-    for (const [i, record] of records.entries()) noteRecord(active.meta, firstSeq + i, record.severityNumber, nowMs);
+    for (const [i, { record }] of records.entries()) noteRecord(active.meta, firstSeq + i, record.severityNumber, nowMs);
     active.meta.bytes += total;
     active.dirty = true;
     this.#unacked += records.length;
@@ -532,7 +547,7 @@ export class DiskQueue implements DeliveryQueue {
   #decode(frame: ScannedFrame, cursor: ReadCursor): QueuedRecord | undefined {
     let record: LogRecord;
     try {
-      record = JSON.parse(frame.json.toString('utf8')) as LogRecord;
+      record = decodeRecordJson(frame.json.toString('utf8'));
     } catch {
       this.#countCorrupt(1);
       this.#unacked -= 1;

@@ -116,8 +116,16 @@ export class SendLoop {
       }
       const waitMs = first.enqueuedAtMs + maxAgeMs - Date.now();
       if (closed || this.#draining || waitMs <= 0) return count;
-      const appended = this.#o.queue.waitForAppend(this.#stop.signal);
-      await Promise.race([appended, sleep(waitMs, this.#stop.signal)]);
+      // Whichever of the two waits loses is cancelled, so no timer or listener outlives the race.
+      const race = new AbortController();
+      const onStop = (): void => race.abort();
+      this.#stop.signal.addEventListener('abort', onStop, { once: true });
+      try {
+        await Promise.race([this.#o.queue.waitForAppend(race.signal), sleep(waitMs, race.signal)]);
+      } finally {
+        race.abort();
+        this.#stop.signal.removeEventListener('abort', onStop);
+      }
       await this.#fill();
     }
   }
