@@ -123,7 +123,7 @@ export class EportDropWatcher {
         continue;
       }
       if (result.outcome === 'rejected') {
-        await writeFile(join(this.#rejectedDir, `${name}.reason.txt`), `${result.reason}\n`);
+        await writeFile(join(this.#rejectedDir, `${name}.reason.txt`), `FLEETLOG_ERR_EPORT_PAYLOAD: ${result.reason}\n`);
         await rename(path, join(this.#rejectedDir, name));
         counts.rejected += 1;
         this.totals.rejected += 1;

@@ -103,7 +103,7 @@ describe('drop folder', () => {
       const names = await readdir(join(dropDir, 'rejected'));
       return names.includes('garbage_00000001_0000000001.eport.reason.txt') ? readFile(join(dropDir, 'rejected', 'garbage_00000001_0000000001.eport.reason.txt'), 'utf8') : undefined;
     });
-    assert.match(reason, /packed payload/);
+    assert.match(reason, /^FLEETLOG_ERR_EPORT_PAYLOAD: packed payload/);
   });
 });
 

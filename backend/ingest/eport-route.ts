@@ -64,7 +64,7 @@ export function eportPayloadsHandler(deps: IngestDeps, ingest: EportIngest, opti
         const file = `${new Date(receivedAtMs).toISOString().replace(/[:.]/g, '-')}_${randomBytes(4).toString('hex')}.eport`;
         await mkdir(options.rejectedDir, { recursive: true });
         await writeFile(join(options.rejectedDir, file), body);
-        await writeFile(join(options.rejectedDir, `${file}.reason.txt`), `${result.reason}\n`);
+        await writeFile(join(options.rejectedDir, `${file}.reason.txt`), `FLEETLOG_ERR_EPORT_PAYLOAD: ${result.reason}\n`);
       }
       if (machine !== undefined && result.reason.includes('the key belongs to')) throw new ApiError('FLEETLOG_ERR_FORBIDDEN', result.reason);
       throw new ApiError('FLEETLOG_ERR_BAD_REQUEST', `ePort payload rejected: ${result.reason}`);

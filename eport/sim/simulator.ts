@@ -47,6 +47,7 @@ export async function runSimulator(options: SimulatorOptions): Promise<Simulator
     encoding,
     maxPayloadBytes: options.maxPayloadBytes ?? 1024,
     faults,
+    onReject: (reason) => log(JSON.stringify({ event: 'reject', code: 'FLEETLOG_ERR_EPORT_FRAME', reason })),
     accept: async (p) => {
       if (await drop.write(p.payload, p.bootId, p.sequence)) {
         written += 1;
