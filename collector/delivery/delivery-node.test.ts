@@ -40,7 +40,8 @@ for (const enabled of [true, false]) {
 
   test(`${mode}: retries with growing backoff until the destination takes the batch`, () => withTempDir(async (dir) => {
     const exporter = new ScriptedExporter((_b, attempt) => (attempt < 4 ? sendRetry('503') : sendOk()));
-    const n = node(dir, exporter, { retry: { initial_interval: 20, max_interval: 1000, multiplier: 2, jitter: 0 } });
+    const statuses: string[] = [];
+    const n = createDeliveryNode({ settings: testSettings('x', new RecordingMeter(), dir, statuses), exporter, directory: dir, config: fastConfig({ queue: { enabled }, retry: { initial_interval: 20, max_interval: 1000, multiplier: 2, jitter: 0 } }) });
     await n.start();
     await n.consume(batchOf(0, 5));
     await until(() => exporter.accepted.length === 1, 5_000, 'delivery after retries');
@@ -51,6 +52,7 @@ for (const enabled of [true, false]) {
     assert.equal(stats.retries, 4);
     assert.equal(stats.sendFailedRecords, 20);
     assert.equal(stats.lastError, '503');
+    assert.deepEqual(statuses, ['recoverable_error', 'ok'], 'failing sends are reported once, and the recovery');
     await n.shutdown();
   }));
 

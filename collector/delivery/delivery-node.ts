@@ -34,6 +34,8 @@ class DeliveryNodeImpl implements DeliveryNode {
   #stopped: Promise<void> | undefined;
   #gaugeTimer: NodeJS.Timeout | undefined;
   #statusTimer: NodeJS.Timeout | undefined;
+  /** Sends are failing (reported as recoverable_error until one succeeds). */
+  #degraded = false;
 
   constructor(options: DeliveryNodeOptions) {
     this.#o = options;
@@ -53,8 +55,20 @@ class DeliveryNodeImpl implements DeliveryNode {
       deadLetters: this.#deadLetters,
       metrics: this.#metrics,
       logger: options.settings.logger,
-      onProgress: () => this.#refreshGauges(),
-      onError: () => this.#scheduleStatus(),
+      onProgress: () => {
+        this.#refreshGauges();
+        if (this.#degraded && this.#loop.counters.lastOutcome === 'ok') {
+          this.#degraded = false;
+          this.#o.settings.reportStatus('ok');
+        }
+      },
+      onError: () => {
+        this.#scheduleStatus();
+        if (!this.#degraded) {
+          this.#degraded = true;
+          this.#o.settings.reportStatus('recoverable_error', new Error(this.#loop.counters.lastError ?? 'send failed'));
+        }
+      },
     });
   }
 

@@ -34,10 +34,12 @@ export interface SendCounters {
   deadLetteredRecords: number;
   lastError: string | undefined;
   lastErrorAtMs: number | undefined;
+  /** Outcome of the latest send attempt. */
+  lastOutcome: 'ok' | 'retry' | 'drop' | undefined;
 }
 
 export class SendLoop {
-  readonly counters: SendCounters = { sentRecords: 0, sendFailedRecords: 0, retries: 0, deadLetteredRecords: 0, lastError: undefined, lastErrorAtMs: undefined };
+  readonly counters: SendCounters = { sentRecords: 0, sendFailedRecords: 0, retries: 0, deadLetteredRecords: 0, lastError: undefined, lastErrorAtMs: undefined, lastOutcome: undefined };
   #o: SendLoopOptions;
   #pending: QueuedRecord[] = [];
   /** Aborts waits (batching, backoff, idle) — the loop then drains once and ends. */
@@ -145,6 +147,7 @@ export class SendLoop {
       } catch (error) {
         result = { outcome: 'retry', reason: `send threw: ${errorMessage(error)}` };
       }
+      this.counters.lastOutcome = result.outcome;
       if (result.outcome === 'ok') {
         await this.#o.queue.ack(lastSeq);
         this.counters.sentRecords += records.length;

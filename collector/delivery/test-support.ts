@@ -24,8 +24,8 @@ const quietLogger: Logger = {
   },
 };
 
-export function testSettings(id = 'test_exporter', meter: Meter = new RecordingMeter(), storageDir = tmpdir()): Settings {
-  return { id, kind: 'exporter', logger: quietLogger, meter, storageDir, resource: {}, reportStatus() {} };
+export function testSettings(id = 'test_exporter', meter: Meter = new RecordingMeter(), storageDir = tmpdir(), statuses: string[] = []): Settings {
+  return { id, kind: 'exporter', logger: quietLogger, meter, storageDir, resource: {}, reportStatus: (status) => statuses.push(status) };
 }
 
 export function record(seq: number, severityNumber = 9, body = `line ${seq}`): LogRecord {
