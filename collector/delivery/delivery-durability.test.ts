@@ -2,6 +2,8 @@
 // destination down back-pressures the producer and loses nothing; drop_lowest_severity evicts only DEBUG/INFO/WARN.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isPermanentError } from '../component/errors.js';
 import { sendOk, sendRetry } from '../component/send-result.js';
 import { DELIVERY_METRIC_NAMES } from './delivery-metrics.js';
@@ -90,4 +92,34 @@ test('drop_lowest_severity with the destination down: only DEBUG/INFO/WARN are e
   } finally {
     await node.shutdown();
   }
+}));
+
+test('a flipped byte and a torn tail in the queue: the good records are delivered, the bad ones counted, no crash', () => withTempDir(async (dir) => {
+  const down = new ScriptedExporter(() => sendRetry('down'));
+  const first = createDeliveryNode({ settings: testSettings(), exporter: down, directory: dir, config: fastConfig({ queue: { segment_bytes: 4096 } }), shutdownTimeoutMs: 50 });
+  await first.start();
+  for (let i = 0; i < 40; i += 1) await first.consume(batchOf(i * 5, 5));
+  await first.shutdown();
+  const segments = (await readdir(dir)).filter((n) => n.startsWith('seg-')).sort();
+  assert.ok(segments.length >= 3);
+  const middle = join(dir, segments[1]!);
+  const bytes = await readFile(middle);
+  const at = Math.floor(bytes.length / 2);
+  bytes[at] = bytes[at]! ^ 0x01;
+  await writeFile(middle, bytes);
+  const last = join(dir, segments[segments.length - 1]!);
+  await truncate(last, (await stat(last)).size - 3);
+
+  const meter = new RecordingMeter();
+  const up = new ScriptedExporter();
+  const second = createDeliveryNode({ settings: testSettings('x', meter), exporter: up, directory: dir, config: fastConfig({ queue: { segment_bytes: 4096 } }) });
+  await second.start();
+  await until(() => second.stats().queuedRecords === 0, 5_000, 'drained');
+  const seqs = seqsOf(up.accepted);
+  assert.equal(seqs.length, 198, 'one record lost to the flipped byte, one to the torn tail');
+  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+  assert.equal(seqs[seqs.length - 1], 198, 'the torn record is the last one');
+  assert.equal(second.stats().corruptRecords, 2);
+  assert.equal(meter.values.get(DELIVERY_METRIC_NAMES.corruptRecords), 2);
+  await second.shutdown();
 }));
