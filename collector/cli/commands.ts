@@ -4,6 +4,7 @@ import { backendCommand } from '../../backend/cli/backend-command.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from '../../backend/cli/keys-commands.js';
 import { sqlCommand } from '../../backend/cli/sql-command.js';
 import { collectorCommand } from './collector.js';
+import { demoCommand } from './demo.js';
 import { eportPackCommand } from './eport-pack.js';
 import { eportSimCommand } from './eport-sim.js';
 import { eportUnpackCommand } from './eport-unpack.js';
@@ -15,6 +16,7 @@ import { validateCommand } from './validate.js';
 export const COMMANDS: readonly Command[] = [
   backendCommand, keysCreateCommand, keysListCommand, keysRevokeCommand, sqlCommand,
   collectorCommand,
+  demoCommand,
   eportPackCommand,
   eportUnpackCommand,
   eportSimCommand,
