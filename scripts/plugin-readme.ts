@@ -2,10 +2,11 @@
 // option is declared once, in the schema). The part between the markers is generated; the prose around it is
 // written by hand and kept.
 //
-//   node --import tsx scripts/plugin-readme.ts           rewrite the tables (creates a README if missing)
-//   node --import tsx scripts/plugin-readme.ts --check   exit 1 listing the READMEs that are out of date
+//   node --import tsx scripts/plugin-readme.ts [FOLDER…]           rewrite the tables (creates a README if missing);
+//                                                                  only the given plugin folders, if any
+//   node --import tsx scripts/plugin-readme.ts --check [FOLDER…]   exit 1 listing the READMEs that are out of date
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyFactory } from '../collector/component/index.js';
 
@@ -104,9 +105,11 @@ export async function pluginFolders(root = ROOT): Promise<PluginFolder[]> {
 }
 
 /** READMEs whose generated section differs from the schema (with `write`, rewritten). */
-export async function staleReadmes(write: boolean, root = ROOT): Promise<string[]> {
+export async function staleReadmes(write: boolean, root = ROOT, only: readonly string[] = []): Promise<string[]> {
   const stale: string[] = [];
+  const wanted = only.map((f) => resolve(f));
   for (const { folder, factory } of await pluginFolders(root)) {
+    if (wanted.length > 0 && !wanted.includes(resolve(folder))) continue;
     const path = join(folder, 'README.md');
     const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
     const next = renderReadme(current, factory);
@@ -120,7 +123,8 @@ export async function staleReadmes(write: boolean, root = ROOT): Promise<string[
 
 if (process.argv[1] !== undefined && import.meta.filename === process.argv[1]) {
   const check = process.argv.includes('--check');
-  const stale = await staleReadmes(!check);
+  const folders = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const stale = await staleReadmes(!check, ROOT, folders);
   for (const path of stale) process.stdout.write(`${check ? 'out of date' : 'updated'}: ${path}\n`);
   process.exitCode = check && stale.length > 0 ? 1 : 0;
 }

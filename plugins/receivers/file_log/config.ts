@@ -28,6 +28,7 @@ export const configSchema = {
     time_zone: { enum: ['local', 'utc'], default: 'local', description: 'Zone of Python timestamps, which carry none (Python logging writes local time).' },
     poll_interval: { ...DURATION_SCHEMA, default: '200ms', description: 'How often files are checked for new lines, rotation and new files (file-system events wake it sooner).' },
     encoding: { enum: ENCODINGS, default: 'utf8', description: 'Character encoding of the files.' },
+    join_continuation_lines: { type: 'boolean', default: true, description: 'python and auto: a line that is not a record of its own (a traceback line) is appended to the message of the Python record before it, up to max_line_bytes.' },
     max_line_bytes: { ...BYTES_SCHEMA, default: '1MiB', description: 'Longer lines keep their first bytes, the rest is skipped, and the record gets `log.record.truncated: true`.' },
     fingerprint_bytes: { type: 'integer', minimum: 16, maximum: 65536, default: DEFAULT_FINGERPRINT_BYTES, description: 'Leading bytes hashed to recognise a file after a rename or restart.' },
     max_batch_records: { type: 'integer', minimum: 1, maximum: 100000, default: DEFAULT_MAX_BATCH_RECORDS, description: 'Most records handed downstream in one batch.' },
@@ -43,6 +44,7 @@ export interface FileLogConfig {
   start_at?: 'beginning' | 'end';
   parser?: ParserName;
   time_zone?: TimeZone;
+  join_continuation_lines?: boolean;
   poll_interval?: DurationValue;
   encoding?: (typeof ENCODINGS)[number];
   max_line_bytes?: BytesValue;
@@ -58,6 +60,7 @@ export interface FileLogOptions {
   startAt: 'beginning' | 'end';
   parser: ParserName;
   timeZone: TimeZone;
+  joinContinuationLines: boolean;
   pollIntervalMs: number;
   encoding: BufferEncoding;
   maxLineBytes: number;
@@ -74,6 +77,7 @@ export function toOptions(config: Readonly<FileLogConfig>): FileLogOptions {
     startAt: config.start_at ?? 'end',
     parser: config.parser ?? 'auto',
     timeZone: config.time_zone ?? 'local',
+    joinContinuationLines: config.join_continuation_lines ?? true,
     pollIntervalMs: Math.max(10, parseDurationMs(config.poll_interval ?? DEFAULT_POLL_INTERVAL_MS)),
     encoding: config.encoding === 'latin1' ? 'latin1' : 'utf8',
     maxLineBytes: Math.max(1, parseBytes(config.max_line_bytes ?? DEFAULT_MAX_LINE_BYTES)),

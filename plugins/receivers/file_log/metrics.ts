@@ -5,6 +5,7 @@ import type { Counter, Gauge, Meter } from '../../../collector/component/index.j
 export interface FileLogMetrics {
   unparsed: Counter;
   truncatedLines: Counter;
+  joinedLines: Counter;
   rotations: Counter;
   openFiles: Gauge;
 }
@@ -13,6 +14,7 @@ export function createMetrics(meter: Meter): FileLogMetrics {
   return {
     unparsed: meter.counter('fleetlog_receiver_file_log_unparsed_lines_total', 'Lines the parser did not recognise (kept whole as the body).'),
     truncatedLines: meter.counter('fleetlog_receiver_file_log_truncated_lines_total', 'Lines longer than max_line_bytes (cut).'),
+    joinedLines: meter.counter('fleetlog_receiver_file_log_joined_lines_total', 'Continuation lines (tracebacks) joined into the message of the record before them.'),
     rotations: meter.counter('fleetlog_receiver_file_log_truncations_total', 'Files found truncated or rewritten (copytruncate).'),
     openFiles: meter.gauge('fleetlog_receiver_file_log_open_files', 'Files being read.'),
   };

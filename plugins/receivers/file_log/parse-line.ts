@@ -7,27 +7,34 @@ import { unparsed, type ParsedLine, type TimeZone } from './parsed-line.js';
 export const PARSERS = ['auto', 'json', 'python', 'none'] as const;
 export type ParserName = (typeof PARSERS)[number];
 
-export type LineParser = (line: string) => { parsed: ParsedLine; recognised: boolean };
+/** `python` records can take continuation lines (a traceback after the message). */
+export type LineKind = 'python' | 'json' | 'raw';
+export interface ParseResult {
+  parsed: ParsedLine;
+  recognised: boolean;
+  kind: LineKind;
+}
+export type LineParser = (line: string) => ParseResult;
 
 export function createLineParser(name: ParserName, zone: TimeZone): LineParser {
   const seconds = new SecondCache(zone);
-  const wrap = (parsed: ParsedLine | undefined, line: string): { parsed: ParsedLine; recognised: boolean } =>
-    parsed === undefined ? { parsed: unparsed(line), recognised: false } : { parsed, recognised: true };
+  const wrap = (parsed: ParsedLine | undefined, line: string, kind: LineKind): ParseResult =>
+    parsed === undefined ? { parsed: unparsed(line), recognised: false, kind: 'raw' } : { parsed, recognised: true, kind };
   switch (name) {
     case 'none':
-      return (line) => ({ parsed: unparsed(line), recognised: true });
+      return (line) => ({ parsed: unparsed(line), recognised: true, kind: 'raw' });
     case 'json':
-      return (line) => wrap(parseJson(line), line);
+      return (line) => wrap(parseJson(line), line, 'json');
     case 'python':
-      return (line) => wrap(parsePython(line, seconds), line);
+      return (line) => wrap(parsePython(line, seconds), line, 'python');
     case 'auto':
       return (line) => {
         const first = line.charCodeAt(0) === 0x7b ? 0x7b : line.trimStart().charCodeAt(0);
         if (first === 0x7b) {
           const json = parseJson(line);
-          if (json) return { parsed: json, recognised: true };
+          if (json) return { parsed: json, recognised: true, kind: 'json' };
         }
-        return wrap(parsePython(line, seconds), line);
+        return wrap(parsePython(line, seconds), line, 'python');
       };
   }
 }

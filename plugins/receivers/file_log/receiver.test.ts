@@ -345,4 +345,33 @@ describe('file_log receiver', () => {
     assert.ok(warnings.some((e) => e.fields.code === 'FLEETLOG_ERR_CHECKPOINT_IO'), JSON.stringify(warnings));
     assert.equal(warnings.filter((e) => e.message.startsWith('Too many files match')).length, 1, 'said once, not at every poll');
   });
+
+  test('a Python traceback joins the record before it, also across read chunks; JSON and other lines stay separate', async () => {
+    const dir = newFolder();
+    const path = join(dir, 'tb.log');
+    const traceback = ['Traceback (most recent call last):', '  File "/opt/vm/payment.py", line 42, in authorize', '    raise TimeoutError()', 'TimeoutError'];
+    const filler = 'x'.repeat(300 * 1024); // pushes the traceback across the 256 KiB read boundary
+    writeFileSync(path, [
+      `2026-01-22 14:30:15,000 - motor - INFO - ${filler}`,
+      '2026-01-22 14:30:15,123 - payment - ERROR - Authorization failed',
+      ...traceback,
+      '{"level":"INFO","component":"txn","message":"sold"}',
+      'stray line',
+      '2026-01-22 14:30:16,000 - door - WARNING - Door open',
+      '',
+    ].join('\n'));
+    const r = await run({ include: [path], start_at: 'beginning', max_batch_records: 1 });
+    try {
+      await r.sink.waitForRecords(5);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await r.stop();
+    }
+    const records = r.sink.records();
+    assert.deepEqual(records.map((rec) => (String(rec.body).startsWith('xxxx') ? 'filler' : rec.body)), [
+      'filler', ['Authorization failed', ...traceback].join('\n'), 'sold', 'stray line', 'Door open',
+    ]);
+    assert.equal(records[1]?.severityNumber, SEVERITY.ERROR);
+    assert.equal(r.settings.meter.values.get('fleetlog_receiver_file_log_joined_lines_total'), 4);
+  });
 });

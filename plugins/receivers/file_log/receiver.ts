@@ -14,6 +14,7 @@ import { FileTracker } from './file-tracker.js';
 import { compileGlob, listMatchingFiles, type CompiledGlob } from './glob.js';
 import type { Line } from './line-splitter.js';
 import { createMetrics, type FileLogMetrics } from './metrics.js';
+import { RecordAssembler } from './record-assembler.js';
 import { createLineParser, type LineParser } from './parse-line.js';
 import type { TrackedFile } from './tracked-file.js';
 
@@ -143,9 +144,8 @@ export class FileLogReceiver implements Receiver {
   async #drain(file: TrackedFile): Promise<boolean> {
     const { maxBatchRecords } = this.#options;
     const lines: Line[] = [];
-    let records: LogRecord[] = [];
-    let batchBytes = 0;
-    let progress = file.committed;
+    const assembler = new RecordAssembler(this.#options.maxLineBytes);
+    let lastEnd = file.committed;
     let readBytes = 0;
     const path = file.path;
     const name = basename(path);
@@ -158,38 +158,29 @@ export class FileLogReceiver implements Receiver {
       file.splitter.push(this.#buffer.subarray(0, bytesRead), lines);
       const observed = nowUnixNano();
       for (const line of lines) {
-        progress = line.end;
+        lastEnd = line.end;
         if (line.text.length === 0) continue;
-        records.push(this.#toRecord(file, line, path, name, observed));
-        batchBytes += line.end - line.start;
-        if (records.length >= maxBatchRecords || batchBytes >= MAX_BATCH_BYTES) {
-          if (!(await this.#deliver(file, records, progress))) return false;
-          records = [];
-          batchBytes = 0;
+        this.#addLine(assembler, file, line, path, name, observed);
+        if (assembler.length > maxBatchRecords || assembler.bytes >= MAX_BATCH_BYTES) {
+          const ready = assembler.take(true, maxBatchRecords);
+          if (ready && !(await this.#deliver(file, ready.records, ready.end))) return false;
         }
       }
     }
     file.lastReadBytes = readBytes;
-    if (records.length > 0) return this.#deliver(file, records, progress);
-    if (progress > file.committed) this.#commit(file, progress); // only blank lines
+    const rest = assembler.take(false);
+    if (rest && !(await this.#deliver(file, rest.records, rest.end))) return false;
+    if (lastEnd > file.committed) this.#commit(file, lastEnd); // trailing blank lines
     return true;
   }
 
-  /** A file no glob lists any more, read to its end: its last partial line goes out, then it is closed. */
-  async #retire(file: TrackedFile): Promise<void> {
-    const lines: Line[] = [];
-    file.splitter.flush(lines);
-    const observed = nowUnixNano();
-    const records = lines.filter((l) => l.text.length > 0).map((l) => this.#toRecord(file, l, file.path, basename(file.path), observed));
-    const end = lines.at(-1)?.end ?? file.committed;
-    if (records.length > 0 && !(await this.#deliver(file, records, end))) return;
-    if (end > file.committed) this.#commit(file, end);
-    await this.#tracker.close(file);
-    this.#checkpointDirty = true;
-  }
-
-  #toRecord(file: TrackedFile, line: Line, path: string, name: string, observed: string): LogRecord {
-    const { parsed, recognised } = this.#parse(line.text);
+  /** A line becomes a record, or — a continuation of the Python record before it — part of its message. */
+  #addLine(assembler: RecordAssembler, file: TrackedFile, line: Line, path: string, name: string, observed: string): void {
+    const { parsed, recognised, kind } = this.#parse(line.text);
+    if (!recognised && this.#options.joinContinuationLines && assembler.continueLast(line.text, line.end)) {
+      this.#metrics.joinedLines.add(1);
+      return;
+    }
     if (!recognised) this.#metrics.unparsed.add(1);
     const attributes = parsed.attributes;
     attributes['log.file.path'] = path;
@@ -198,7 +189,7 @@ export class FileLogReceiver implements Receiver {
       attributes['log.record.truncated'] = true;
       this.#metrics.truncatedLines.add(1);
     }
-    return {
+    const record: LogRecord = {
       timeUnixNano: parsed.timeUnixNano,
       observedTimeUnixNano: observed,
       severityNumber: parsed.severityNumber,
@@ -207,6 +198,22 @@ export class FileLogReceiver implements Receiver {
       attributes,
       recordId: `${file.id}:${line.start}`,
     };
+    assembler.push(record, line.end, kind === 'python' && recognised, line.end - line.start);
+  }
+
+  /** A file no glob lists any more, read to its end: its last partial line goes out, then it is closed. */
+  async #retire(file: TrackedFile): Promise<void> {
+    const lines: Line[] = [];
+    file.splitter.flush(lines);
+    const assembler = new RecordAssembler(this.#options.maxLineBytes);
+    const observed = nowUnixNano();
+    for (const line of lines) if (line.text.length > 0) this.#addLine(assembler, file, line, file.path, basename(file.path), observed);
+    const ready = assembler.take(false);
+    if (ready && !(await this.#deliver(file, ready.records, ready.end))) return;
+    const end = lines.at(-1)?.end ?? file.committed;
+    if (end > file.committed) this.#commit(file, end);
+    await this.#tracker.close(file);
+    this.#checkpointDirty = true;
   }
 
   /**
