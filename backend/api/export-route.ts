@@ -1,22 +1,11 @@
 // GET /api/logs/export — every log matching the filters, newest first, streamed as NDJSON (default) or CSV.
-// Rows flow from the engine's streaming reader to the socket chunk by chunk, waiting for the socket to drain,
-// so memory stays flat for millions of rows. A client that disconnects stops the query.
+// The engine formats the rows; their bytes flow to the socket block by block (4,096 rows), waiting for the socket
+// to drain, and are never parsed in JS — memory stays flat for millions of rows. A disconnect stops the query.
 import { once } from 'node:events';
 import type { Request, Response } from 'express';
-import type { StoredLog } from '../store/log-row.js';
+import { CSV_EXPORT_COLUMNS } from '../store/log-row.js';
 import type { Store } from '../store/store.js';
 import { parseLogQuery } from './log-query.js';
-
-export const CSV_COLUMNS = ['time', 'machine_id', 'site', 'level', 'severity_number', 'component', 'event_name', 'body', 'attributes', 'record_id', 'boot_id', 'source', 'received_at'] as const;
-
-function csvField(value: unknown): string {
-  const text = typeof value === 'string' ? value : (typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value ?? ''));
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function csvLine(row: StoredLog): string {
-  return `${CSV_COLUMNS.map((c) => csvField(row[c])).join(',')}\r\n`;
-}
 
 export function exportHandler(store: Store): (req: Request, res: Response) => Promise<void> {
   return async (req, res) => {
@@ -24,23 +13,26 @@ export function exportHandler(store: Store): (req: Request, res: Response) => Pr
     const csv = query.format === 'csv';
     const aborter = new AbortController();
     res.once('close', () => aborter.abort());
+    const chunks = store.exportLogs(query.filter, query.format, aborter.signal)[Symbol.asyncIterator]();
+    // The first chunk before the headers: a query that fails at once still gets a proper error answer.
+    let next = await chunks.next();
     res.status(200);
     res.setHeader('Content-Type', csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
     res.setHeader('Content-Disposition', `attachment; filename="fleetlog-logs.${csv ? 'csv' : 'ndjson'}"`);
-    if (csv) res.write(`${CSV_COLUMNS.join(',')}\r\n`);
+    if (csv) res.write(`${CSV_EXPORT_COLUMNS.join(',')}\r\n`);
     try {
-      for await (const chunk of store.streamLogs(query.filter, aborter.signal)) {
-        let text = '';
-        for (const row of chunk) text += csv ? csvLine(row) : `${JSON.stringify(row)}\n`;
-        if (!res.write(text)) await once(res, 'drain', { signal: aborter.signal });
-        if (aborter.signal.aborted) break;
+      while (!next.done && !aborter.signal.aborted) {
+        if (!res.write(next.value)) await once(res, 'drain', { signal: aborter.signal });
+        next = await chunks.next();
       }
     } catch (error) {
       if (aborter.signal.aborted) return;
-      // Headers are sent: the client sees a truncated body; say so in the stream and end it.
-      res.write(csv ? '' : `${JSON.stringify({ error: { code: 'FLEETLOG_ERR_STORE', message: (error as Error).message } })}\n`);
+      // Headers are sent: NDJSON clients see a last line with the error; CSV clients a truncated file.
+      if (!csv) res.write(`${JSON.stringify({ error: { code: 'FLEETLOG_ERR_STORE', message: (error as Error).message } })}\n`);
       res.end();
       return;
+    } finally {
+      if (aborter.signal.aborted) await chunks.return?.();
     }
     res.end();
   };

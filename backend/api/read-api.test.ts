@@ -126,7 +126,7 @@ describe('GET /api/logs/export', () => {
     const rows = (await csv.text()).trim().split('\r\n');
     assert.equal(rows.length, 3);
     assert.match(rows[0]!, /^time,machine_id,site,level/);
-    assert.match(rows[1]!, /,F2,south,ERROR,17,payment,,Bill validator JAM,/);
+    assert.match(rows[1]!, /^"[^"]+Z","F2","south","ERROR",17,"payment","","Bill validator JAM","\{""component"":""payment""\}","f2:1","","otlp_proto","[^"]+Z"$/);
   });
 });
 

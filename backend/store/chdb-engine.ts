@@ -90,6 +90,18 @@ export class ChdbEngine implements SqlEngine {
     }
   }
 
+  async *streamRaw(sql: string, params: QueryParams, format: 'JSONEachRow' | 'CSV', signal?: AbortSignal): AsyncIterable<Uint8Array> {
+    const stream = this.#open().queryStreamBind(withSettings(sql), params, { format, ...(signal ? { signal } : {}) });
+    try {
+      for await (const chunk of stream) {
+        if (signal?.aborted) break;
+        yield chunk.raw();
+      }
+    } finally {
+      if (!stream.closed) stream.cancel();
+    }
+  }
+
   async close(): Promise<void> {
     const session = this.#session;
     this.#session = undefined;

@@ -122,6 +122,17 @@ export class HttpEngine implements SqlEngine {
     }
   }
 
+  async *streamRaw(sql: string, params: QueryParams, format: 'JSONEachRow' | 'CSV', signal?: AbortSignal): AsyncIterable<Uint8Array> {
+    const result = await this.#run(() => this.#client.exec({
+      query: `${sql}\nFORMAT ${format}`, query_params: { ...params }, ...(signal ? { abort_signal: signal } : {}),
+    }));
+    try {
+      for await (const chunk of result.stream as AsyncIterable<Uint8Array>) yield chunk;
+    } finally {
+      result.stream.destroy();
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -50,16 +50,26 @@ export interface StoredLog {
   clock_flags: number;
 }
 
-/** The SELECT list that produces StoredLog (plus the cursor columns `_key`). */
-export const STORED_LOG_COLUMNS = `
+/** The SELECT list that produces StoredLog, exactly (exports stream it as JSONEachRow without parsing). */
+export const STORED_LOG_FIELDS = `
   concat(formatDateTime(ts, '%Y-%m-%dT%H:%i:%S'), '.', leftPad(toString(toUnixTimestamp64Nano(ts) % 1000000000), 9, '0'), 'Z') AS time,
   toString(toUnixTimestamp64Nano(ts)) AS time_unix_nano,
   formatDateTime(received_at, '%Y-%m-%dT%H:%i:%S.%fZ') AS received_at,
   machine_id, site, component, source, severity_number, severity_text,
   multiIf(severity_number = 0, '', severity_number < 9, 'DEBUG', severity_number < 13, 'INFO',
           severity_number < 17, 'WARN', severity_number < 21, 'ERROR', 'CRITICAL') AS level,
-  event_name, body, attributes, resource, record_id, boot_id, toString(seq) AS seq, trace_id, span_id, clock_flags,
+  event_name, body, attributes, resource, record_id, boot_id, toString(seq) AS seq, trace_id, span_id, clock_flags`;
+
+/** The names STORED_LOG_FIELDS produces, in order. */
+export const STORED_LOG_NAMES = ['time', 'time_unix_nano', 'received_at', 'machine_id', 'site', 'component', 'source', 'severity_number',
+  'severity_text', 'level', 'event_name', 'body', 'attributes', 'resource', 'record_id', 'boot_id', 'seq', 'trace_id', 'span_id', 'clock_flags'] as const;
+
+/** STORED_LOG_FIELDS plus the cursor column `_key`. */
+export const STORED_LOG_COLUMNS = `${STORED_LOG_FIELDS},
   toString(record_key) AS _key`;
+
+/** The CSV export's columns, in order (attributes as JSON). */
+export const CSV_EXPORT_COLUMNS = ['time', 'machine_id', 'site', 'level', 'severity_number', 'component', 'event_name', 'body', 'attributes', 'record_id', 'boot_id', 'source', 'received_at'] as const;
 
 /** Unix nanoseconds (decimal string) → `seconds.nanoseconds` for a DateTime64(9) insert. */
 export function nanosToSecondsText(unixNano: string): string {

@@ -3,7 +3,7 @@
 import { ApiError } from '../errors.js';
 import type { SqlEngine } from './engine.js';
 import { filterSql, type LogCursor, type LogFilter } from './log-filter.js';
-import { STORED_LOG_COLUMNS, type LogRowInsert, type StoredLog } from './log-row.js';
+import { CSV_EXPORT_COLUMNS, STORED_LOG_COLUMNS, STORED_LOG_FIELDS, STORED_LOG_NAMES, type LogRowInsert, type StoredLog } from './log-row.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import type { DdlContext } from './migrations.js';
 
@@ -99,6 +99,26 @@ WHERE ${where}
 ORDER BY ts DESC, machine_id DESC, record_key DESC
 ${FINAL_SETTINGS}`;
     for await (const chunk of this.engine.stream<RawStoredLog>(sql, params, signal)) yield chunk.map(stripKey);
+  }
+
+  /**
+   * Every matching row, newest first, as NDJSON (StoredLog objects) or CSV (CSV_EXPORT_COLUMNS, no header, CRLF),
+   * formatted by the engine and streamed as bytes in small blocks: memory stays flat whatever the result size
+   * (the engine sorts larger results on disk).
+   */
+  exportLogs(filter: LogFilter, format: 'ndjson' | 'csv', signal?: AbortSignal): AsyncIterable<Uint8Array> {
+    const { where, params } = filterSql(filter);
+    const outer = format === 'ndjson'
+      ? STORED_LOG_NAMES.join(', ')
+      : CSV_EXPORT_COLUMNS.map((c) => (c === 'attributes' ? 'attributes_json AS attributes' : c)).join(', ');
+    const sql = `SELECT ${outer} FROM (
+SELECT ${STORED_LOG_FIELDS}, toJSONString(attributes) AS attributes_json, ts AS _ts, record_key AS _rk
+FROM ${this.db}.logs FINAL
+WHERE ${where}
+ORDER BY _ts DESC, machine_id DESC, _rk DESC
+)
+${FINAL_SETTINGS}, max_block_size = 4096, max_bytes_before_external_sort = 67108864, output_format_csv_crlf_end_of_line = 1`;
+    return this.engine.streamRaw(sql, params, format === 'ndjson' ? 'JSONEachRow' : 'CSV', signal);
   }
 
   async countLogs(filter: LogFilter = {}): Promise<number> {
