@@ -54,9 +54,22 @@ export class SendLoop {
   }
 
   start(): void {
-    this.#done ??= this.#run().catch((error: unknown) => {
-      this.#o.logger.error('Delivery loop failed; records stay queued until restart.', { error: errorMessage(error) });
-    });
+    this.#done ??= this.#supervise();
+  }
+
+  /** Runs the loop; after an unexpected failure (a queue read error) it starts again after a pause — never gives up. */
+  async #supervise(): Promise<void> {
+    for (let failures = 0; ; failures += 1) {
+      try {
+        await this.#run();
+        return;
+      } catch (error) {
+        this.#noteError(`delivery loop: ${errorMessage(error)}`);
+        this.#o.logger.error('The delivery loop failed; it starts again, records stay queued.', { error: errorMessage(error), code: 'FLEETLOG_ERR_QUEUE_IO' });
+        if (this.#draining) return;
+        await sleep(Math.min(30_000, 1_000 * 2 ** Math.min(failures, 5)), this.#stop.signal);
+      }
+    }
   }
 
   /** Records read from the queue but not yet acknowledged (the send in flight and the read-ahead). */
