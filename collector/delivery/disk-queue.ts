@@ -424,14 +424,11 @@ export class DiskQueue implements DeliveryQueue {
         if (this.#active?.meta === meta) await this.#seal();
         const { buf, scan } = await readSegment(meta.path);
         if (scan.corrupt.length > 0) this.#countCorrupt(scan.corrupt.length);
-        let dropped = 0;
-        const keep = (f: ScannedFrame): boolean => {
-          if (f.kind === KIND_RESOURCE) return true;
-          if (f.seq <= this.#ackedSeq) return false;
-          if (f.seq <= this.#lastReadSeq || evictionClass(f.severity) > cls) return true;
-          dropped += 1;
-          return false;
-        };
+        const evictable = (f: ScannedFrame): boolean => f.kind === KIND_RECORD && f.seq > this.#lastReadSeq && evictionClass(f.severity) <= cls;
+        const dropped = scan.frames.filter(evictable).length;
+        // Nothing unsent to evict here (what is left is in flight): no rewrite, no flash write.
+        if (dropped === 0) continue;
+        const keep = (f: ScannedFrame): boolean => f.kind === KIND_RESOURCE || (f.seq > this.#ackedSeq && !evictable(f));
         const before = meta.bytes;
         const result = await rewriteSegment(meta.path, scan.frames, buf, keep, (kept) => kept.some((f) => f.kind === KIND_RECORD));
         if (result.deleted) {
