@@ -41,6 +41,8 @@ export async function startBackend(config: BackendConfig, options: { store?: Sto
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // Requests still running (a long export) get 10 s, then their connections are cut.
+        setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
       await backend.close();
       if (!options.store) await store.close();

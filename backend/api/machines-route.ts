@@ -22,7 +22,8 @@ export function machineView(m: MachineActivity, nowMs: number, rule: StatusRule)
     name: m.name,
     site: m.site,
     location: m.location,
-    created_at: m.created_at,
+    created_at: m.created_at === '' ? null : m.created_at,
+    registered: Number(m.registered) === 1,
     status: verdict.status,
     status_reasons: verdict.reasons,
     last_seen: iso(lastSeenMs),
@@ -48,7 +49,7 @@ export function machineStatusHandler(store: Store, rule: StatusRule, now: () => 
     const id = String(req.params.id ?? '');
     const nowMs = now();
     const [row] = await store.machineActivity(nowMs, id);
-    if (!row) throw new ApiError('FLEETLOG_ERR_NOT_FOUND', `no machine '${id}' in the registry`);
+    if (!row) throw new ApiError('FLEETLOG_ERR_NOT_FOUND', `no machine '${id}': not in the registry and never seen`);
     res.json(machineView(row, nowMs, rule));
   };
 }

@@ -148,6 +148,10 @@ describe('machines', () => {
     assert.deepEqual(f2.status_reasons, ['no heartbeat received']);
     assert.equal(f2.errors_last_day, 1);
     assert.equal(f2.errors_last_hour, 0);
+    assert.equal(f1.registered, true);
+    const unregistered = byId.get('P1')!;
+    assert.equal(unregistered.registered, false, 'seen in logs, not in the registry: listed');
+    assert.equal(unregistered.created_at, null);
     const f3 = byId.get('F3')!;
     assert.equal(f3.status, 'offline');
     assert.equal(f3.last_seen, null);

@@ -22,6 +22,8 @@ export interface MachineRecord {
 }
 
 export interface MachineActivity extends MachineRecord {
+  /** 1 when the machine is in the registry, 0 when it was only seen in logs. */
+  registered: number;
   last_seen_ms: string;
   last_event_ms: string;
   last_heartbeat_ms: string;
@@ -148,28 +150,36 @@ FROM ${this.db}.machines FINAL WHERE machine_id = {id:String} AND is_deleted = 0
     return rows[0];
   }
 
-  /** The registry joined with last seen / heartbeat and error counts; one machine when `machineId` is given. */
+  /**
+   * The registry joined with last seen / heartbeat and error counts; machines that sent records without being in
+   * the registry (e.g. through the ePort path) are listed too, with `registered` 0. One machine when `machineId` is given.
+   */
   async machineActivity(nowMs: number, machineId?: string): Promise<MachineActivity[]> {
     const only = machineId === undefined ? '' : 'AND machine_id = {id:String}';
     return this.engine.query<MachineActivity>(
-      `SELECT m.machine_id AS machine_id, m.name AS name, m.site AS site, m.location AS location,
-       formatDateTime(m.created_at, '%Y-%m-%dT%H:%i:%S.%fZ') AS created_at,
+      `SELECT ids.machine_id AS machine_id, m.name AS name, m.site AS site, m.location AS location, m.registered AS registered,
+       if(m.registered = 1, formatDateTime(m.created_at, '%Y-%m-%dT%H:%i:%S.%fZ'), '') AS created_at,
        toString(toUnixTimestamp64Milli(a.last_received_at)) AS last_seen_ms,
        toString(intDiv(toUnixTimestamp64Nano(a.last_event_at), 1000000)) AS last_event_ms,
        toString(toUnixTimestamp64Milli(a.last_heartbeat_at)) AS last_heartbeat_ms,
        toString(c.errors_1h) AS errors_1h, toString(c.criticals_1h) AS criticals_1h,
        toString(c.errors_24h) AS errors_24h, toString(c.criticals_24h) AS criticals_24h
-FROM (SELECT machine_id, name, site, location, created_at FROM ${this.db}.machines FINAL WHERE is_deleted = 0 ${only}) AS m
+FROM (SELECT DISTINCT machine_id FROM (
+        SELECT machine_id FROM ${this.db}.machines FINAL WHERE is_deleted = 0 ${only}
+        UNION ALL
+        SELECT machine_id FROM ${this.db}.machine_activity WHERE 1 ${only})) AS ids
+LEFT JOIN (SELECT machine_id, name, site, location, created_at, toUInt8(1) AS registered
+           FROM ${this.db}.machines FINAL WHERE is_deleted = 0 ${only}) AS m ON m.machine_id = ids.machine_id
 LEFT JOIN (SELECT machine_id, max(last_received_at) AS last_received_at, max(last_event_at) AS last_event_at,
                   max(last_heartbeat_at) AS last_heartbeat_at
-           FROM ${this.db}.machine_activity WHERE 1 ${only} GROUP BY machine_id) AS a ON a.machine_id = m.machine_id
+           FROM ${this.db}.machine_activity WHERE 1 ${only} GROUP BY machine_id) AS a ON a.machine_id = ids.machine_id
 LEFT JOIN (SELECT machine_id,
                   uniqExactMergeIf(errors, minute >= toStartOfMinute(fromUnixTimestamp64Milli({now:Int64}) - INTERVAL 1 HOUR)) AS errors_1h,
                   uniqExactMergeIf(criticals, minute >= toStartOfMinute(fromUnixTimestamp64Milli({now:Int64}) - INTERVAL 1 HOUR)) AS criticals_1h,
                   uniqExactMerge(errors) AS errors_24h, uniqExactMerge(criticals) AS criticals_24h
            FROM ${this.db}.machine_errors_1m
            WHERE minute >= toStartOfMinute(fromUnixTimestamp64Milli({now:Int64}) - INTERVAL 24 HOUR) ${only}
-           GROUP BY machine_id) AS c ON c.machine_id = m.machine_id
+           GROUP BY machine_id) AS c ON c.machine_id = ids.machine_id
 ORDER BY machine_id
 SETTINGS join_use_nulls = 0`, { now: nowMs, ...(machineId === undefined ? {} : { id: machineId }) });
   }
