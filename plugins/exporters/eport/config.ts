@@ -19,7 +19,8 @@ export const configSchema = {
     max_payload_bytes: { type: 'integer', minimum: 160, maximum: 4096, default: 900, description: 'Largest payload the ePort carries.' },
     immediate_levels: { type: 'array', items: LEVEL, uniqueItems: true, default: ['CRITICAL'], description: 'Levels sent as soon as the host hands them over, whatever the daily budget says.' },
     batch_levels: { type: 'array', items: LEVEL, uniqueItems: true, default: ['ERROR', 'WARN'], description: 'Levels sent in the windowed batches (the window is the host\'s `batch.max_age`, 1h recommended), within the daily budget.' },
-    max_bytes_per_day: { ...BYTES_SCHEMA, default: 35000, description: 'Cellular payload bytes per UTC day for batch levels (immediate levels and the summary are always sent). Over it: aggregate, then cut (counted in the frames); with nothing left, defer to the next day. 0 = no limit.' },
+    max_bytes_per_day: { ...BYTES_SCHEMA, default: 35000, description: 'Cellular payload bytes per UTC day. Batch levels get this minus reserved_bytes_per_day: over it they are aggregated, then cut (counted in the frames), and with nothing left deferred to the next day. Immediate levels and the summary are always sent. 0 = no limit.' },
+    reserved_bytes_per_day: { ...BYTES_SCHEMA, default: 3000, description: 'Part of max_bytes_per_day kept for immediate records and the daily summary; batch levels use the rest.' },
     daily_summary: { type: 'boolean', default: true, description: 'Send one summary record per UTC day: counts by level and component, transactions completed and their total.' },
     transaction_component: { type: 'string', default: 'txn', description: 'Component of the "transaction completed" records the summary adds up.' },
     transaction_message: { type: 'string', default: 'Transaction completed', description: 'Message of those records.' },
@@ -42,6 +43,7 @@ export interface EportExporterConfig {
   immediate_levels?: LevelName[];
   batch_levels?: LevelName[];
   max_bytes_per_day?: BytesValue;
+  reserved_bytes_per_day?: BytesValue;
   daily_summary?: boolean;
   transaction_component?: string;
   transaction_message?: string;
@@ -63,6 +65,7 @@ export interface EportExporterOptions {
   immediateLevels: ReadonlySet<LevelName>;
   batchLevels: ReadonlySet<LevelName>;
   maxBytesPerDay: number;
+  reservedBytesPerDay: number;
   dailySummary: boolean;
   transactionComponent: string;
   transactionMessage: string;
@@ -85,6 +88,7 @@ export function toOptions(config: Readonly<EportExporterConfig>): EportExporterO
     immediateLevels: new Set(config.immediate_levels ?? ['CRITICAL']),
     batchLevels: new Set(config.batch_levels ?? ['ERROR', 'WARN']),
     maxBytesPerDay: parseBytes(config.max_bytes_per_day ?? 35000),
+    reservedBytesPerDay: parseBytes(config.reserved_bytes_per_day ?? 3000),
     dailySummary: config.daily_summary ?? true,
     transactionComponent: config.transaction_component ?? 'txn',
     transactionMessage: config.transaction_message ?? 'Transaction completed',
@@ -100,6 +104,8 @@ export function validate(config: Readonly<EportExporterConfig>): string[] {
   const problems: string[] = [];
   const both = (config.immediate_levels ?? ['CRITICAL']).filter((l) => (config.batch_levels ?? ['ERROR', 'WARN']).includes(l));
   if (both.length > 0) problems.push(`immediate_levels and batch_levels both list ${both.join(', ')}: a level is sent one way`);
+  const budget = parseBytes(config.max_bytes_per_day ?? 35000);
+  if (budget > 0 && parseBytes(config.reserved_bytes_per_day ?? 3000) >= budget) problems.push('reserved_bytes_per_day must be less than max_bytes_per_day (or set max_bytes_per_day: 0 for no limit)');
   if ((config.encoding ?? 'binary') === 'binary' && config.data_bits === 7) problems.push('encoding: binary needs data_bits: 8 (use z85 or base64 on a 7-bit line)');
   return problems;
 }

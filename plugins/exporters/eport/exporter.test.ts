@@ -34,6 +34,8 @@ test('cross-field rules: a level is sent one way; binary needs 8 data bits', () 
   assert.deepEqual(validate({ path: 'x', immediate_levels: ['CRITICAL', 'ERROR'] }), ['immediate_levels and batch_levels both list ERROR: a level is sent one way']);
   assert.match(validate({ path: 'x', data_bits: 7 })[0]!, /binary needs data_bits: 8/);
   assert.deepEqual(validate({ path: 'x', data_bits: 7, encoding: 'z85' }), []);
+  assert.match(validate({ path: 'x', max_bytes_per_day: '2KB', reserved_bytes_per_day: '2KB' })[0]!, /reserved_bytes_per_day must be less/);
+  assert.deepEqual(validate({ path: 'x', max_bytes_per_day: 0 }), []);
 });
 
 interface Rig {
@@ -126,7 +128,7 @@ describe('over a pty pair to the simulator', () => {
   });
 
   test('the daily budget: lossy (counted) when tight, deferred to the next UTC day when used up; the summary the day after', async () => {
-    const r = await rig({ max_bytes_per_day: 1_200 });
+    const r = await rig({ max_bytes_per_day: 1_400, reserved_bytes_per_day: 200 });
     try {
       const day1 = batchOf(1_000, 2, { warnShare: 0.4, startMs: Date.parse('2026-01-22T00:00:00Z') });
       const first = await r.exporter.send(day1, signal);

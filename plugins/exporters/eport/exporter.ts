@@ -144,11 +144,12 @@ export class EportExporter implements Exporter {
         if (this.#o.dailySummary && state.counts.records > 0) state.pendingSummary = summaryEvent(state.counts, machine, now, this.#schedule);
         state.counts = emptyDay(today);
         state.bytesToday = 0;
+        state.batchBytesToday = 0;
       }
       const selection = selectEvents(events, this.#schedule);
       const plan = planPayloads({
         selection, ...(state.pendingSummary ? { summary: state.pendingSummary } : {}),
-        bytesLeft: this.#o.maxBytesPerDay > 0 ? this.#o.maxBytesPerDay - state.bytesToday : Infinity,
+        batchBytesLeft: this.#o.maxBytesPerDay > 0 ? this.#o.maxBytesPerDay - this.#o.reservedBytesPerDay - (state.batchBytesToday ?? 0) : Infinity,
         format: this.#o.format, maxPayloadBytes: this.#o.maxPayloadBytes, bootId: state.bootId, firstSequence: state.nextSequence,
       });
       if (plan.defer) {
@@ -157,7 +158,7 @@ export class EportExporter implements Exporter {
       }
       state.inflight = {
         fingerprint: print, firstSequence: state.nextSequence, payloads: plan.payloads.map((p) => p.toString('base64')), sent: 0,
-        bytes: plan.bytes, sentRecords: plan.sentRecords, lossyRecords: plan.loss.aggregatedRecords + plan.loss.cutRecords + plan.loss.shortenedRecords,
+        bytes: plan.bytes, batchBytes: plan.batchBytes, sentRecords: plan.sentRecords, lossyRecords: plan.loss.aggregatedRecords + plan.loss.cutRecords + plan.loss.shortenedRecords,
         includesSummary: state.pendingSummary !== undefined,
       };
       state.nextSequence = (state.nextSequence + plan.payloads.length) % 2 ** 32;
@@ -192,6 +193,7 @@ export class EportExporter implements Exporter {
     }
     countInto(state.counts, events, this.#schedule);
     state.bytesToday += inflight.bytes;
+    state.batchBytesToday = (state.batchBytesToday ?? 0) + (inflight.batchBytes ?? inflight.bytes);
     if (inflight.includesSummary) delete state.pendingSummary;
     delete state.inflight;
     await this.#persist(state);

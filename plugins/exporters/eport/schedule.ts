@@ -85,8 +85,8 @@ export function selectEvents(events: readonly EportEvent[], options: ScheduleOpt
 export interface PlanInput {
   selection: Selection;
   summary?: EportEvent;
-  /** Budget left today for batch levels (Infinity = no limit). */
-  bytesLeft: number;
+  /** Budget left today for batch levels (Infinity = no limit); immediate records and the summary do not use it. */
+  batchBytesLeft: number;
   format: PackFormat;
   maxPayloadBytes: number;
   bootId: number;
@@ -95,7 +95,7 @@ export interface PlanInput {
 
 export type Plan =
   | { defer: true; reason: string }
-  | { defer: false; payloads: Buffer[]; bytes: number; loss: LossCounts; sentRecords: number };
+  | { defer: false; payloads: Buffer[]; bytes: number; batchBytes: number; loss: LossCounts; sentRecords: number };
 
 /** Below this many bytes left, batch levels wait for the next day rather than being cut to nothing. */
 export const DEFER_BELOW_BYTES = 96;
@@ -107,11 +107,11 @@ export function planPayloads(input: PlanInput): Plan {
   const first = always.length > 0 ? pack(always, { ...base, firstSequence: input.firstSequence }) : undefined;
   const firstPayloads = first?.payloads ?? [];
   if (selection.windowed.length === 0) {
-    return { defer: false, payloads: firstPayloads, bytes: first?.payloadBytes ?? 0, loss: first?.loss ?? NO_LOSS, sentRecords: always.length };
+    return { defer: false, payloads: firstPayloads, bytes: first?.payloadBytes ?? 0, batchBytes: 0, loss: first?.loss ?? NO_LOSS, sentRecords: always.length };
   }
-  const left = input.bytesLeft - (first?.payloadBytes ?? 0);
+  const left = input.batchBytesLeft;
   if (left < DEFER_BELOW_BYTES && always.length === 0) {
-    return { defer: true, reason: `the daily budget has ${Math.max(0, input.bytesLeft)} bytes left for ${selection.windowed.length} batch-level records` };
+    return { defer: true, reason: `the daily budget has ${Math.max(0, left)} bytes left for ${selection.windowed.length} batch-level records` };
   }
   const second = pack(selection.windowed, {
     ...base, firstSequence: (input.firstSequence + firstPayloads.length) % 2 ** 32,
@@ -123,5 +123,5 @@ export function planPayloads(input: PlanInput): Plan {
     cutRecords: (first?.loss.cutRecords ?? 0) + second.loss.cutRecords,
     shortenedRecords: (first?.loss.shortenedRecords ?? 0) + second.loss.shortenedRecords,
   };
-  return { defer: false, payloads, bytes: payloads.reduce((n, p) => n + p.length, 0), loss, sentRecords: always.length + selection.windowed.length };
+  return { defer: false, payloads, bytes: payloads.reduce((n, p) => n + p.length, 0), batchBytes: second.payloadBytes, loss, sentRecords: always.length + selection.windowed.length };
 }

@@ -12,6 +12,8 @@ export interface InFlight {
   payloads: string[];
   sent: number;
   bytes: number;
+  /** Of those, the bytes of batch-level payloads (what the daily budget counts). */
+  batchBytes?: number;
   sentRecords: number;
   lossyRecords: number;
   includesSummary: boolean;
@@ -23,6 +25,8 @@ export interface ExporterState {
   bootId: number;
   nextSequence: number;
   bytesToday: number;
+  /** Payload bytes of batch levels today (the budget); bytesToday also counts immediate records and the summary. */
+  batchBytesToday?: number;
   counts: DayCounts;
   /** A finished day's summary not yet sent. */
   pendingSummary?: EportEvent;
