@@ -50,7 +50,7 @@ interface Rig {
   restartSim(options?: { closeAfterPayloads?: number; corrupt?: number; dropAck?: number }): Promise<void>;
 }
 
-async function rig(raw: Partial<EportExporterConfig> = {}, simOptions: { closeAfterPayloads?: number; corrupt?: number; dropAck?: number } = {}): Promise<Rig> {
+async function rig(raw: Partial<EportExporterConfig> = {}, simOptions: { closeAfterPayloads?: number; corrupt?: number; dropAck?: number; encoding?: 'binary' | 'z85' | 'base64' } = {}): Promise<Rig> {
   const dir = newFolder();
   const drop = join(dir, 'drop');
   const pty = await openPtyPair(dir);
@@ -58,7 +58,7 @@ async function rig(raw: Partial<EportExporterConfig> = {}, simOptions: { closeAf
   const startSim = (o: typeof simOptions): { sim: Promise<SimulatorSummary>; stop: AbortController } => {
     const stop = new AbortController();
     const sim = runSimulator({
-      portPath: pty.b, baudRate: 115200, outDir: drop, signal: stop.signal,
+      portPath: pty.b, baudRate: 115200, outDir: drop, signal: stop.signal, encoding: simOptions.encoding ?? 'binary',
       faults: { corruptProbability: o.corrupt ?? 0, dropAckProbability: o.dropAck ?? 0, seed: 11 },
       ...(o.closeAfterPayloads !== undefined ? { closeAfterPayloads: o.closeAfterPayloads } : {}),
     });
@@ -122,6 +122,23 @@ describe('over a pty pair to the simulator', () => {
       assert.equal(got.lossless, true);
       assert.deepEqual(got.events.map((e) => e.message).sort(), wanted.map((x) => x.body as string).sort());
       assert.equal(r.exporter.linkState, 'up');
+    } finally {
+      await r.close();
+    }
+  });
+
+  test('format compact over an ASCII-only line (z85): PRD lines arrive, flagged lossy', async () => {
+    const r = await rig({ max_bytes_per_day: 0, format: 'compact', encoding: 'z85' }, { encoding: 'z85' });
+    try {
+      const batch = batchOf(300, 5);
+      assert.equal((await r.exporter.send(batch, signal)).outcome, 'ok');
+      const names = (await readdir(r.drop)).filter((n) => n.endsWith('.eport'));
+      const text = (await Promise.all(names.map((n) => readFile(join(r.drop, n), 'utf8')))).join('\n');
+      assert.match(text, /^#fleetlog v1 machine=VM007 /m);
+      assert.match(text, /^VM007\|0122-\d{4}\|[WEC]\|[a-z]+\|/m);
+      const got = await dropped(r.drop);
+      assert.equal(got.lossless, false);
+      assert.equal(got.events.length, batch.records.filter((x) => x.severityNumber >= SEVERITY.WARN).length);
     } finally {
       await r.close();
     }
