@@ -14,6 +14,7 @@ import { defaultBackendConfig, type BackendConfig } from '../backend/config.js';
 import { decodeOtlpLogsProto } from '../backend/ingest/otlp-proto-decode.js';
 import { recordsToRows } from '../backend/ingest/store-records.js';
 import { startBackend } from '../backend/server.js';
+import { encodeRow } from '../backend/store/log-row.js';
 import { openStore } from '../backend/store/open-store.js';
 import { otlpBodies, type FixtureRecord } from '../backend/testing/otlp-fixtures.js';
 
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
   for (let r = 1; r < reps; r += 1) rows = recordsToRows({ machineId: 'VMBENCH', batch: batches[0]!, source: 'otlp_proto' }, 300_000, Date.now()).rows;
   const mapMs = (performance.now() - t) / reps;
   t = performance.now();
-  for (let r = 0; r < reps; r += 1) { let text = ''; for (const row of rows) text += `${JSON.stringify(row)}\n`; Buffer.from(text); }
+  for (let r = 0; r < reps; r += 1) { let text = ''; for (const row of rows) text += `${encodeRow(row)}\n`; Buffer.from(text); }
   const jsonMs = (performance.now() - t) / reps;
 
   const children = [];

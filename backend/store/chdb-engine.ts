@@ -74,8 +74,8 @@ export class ChdbEngine implements SqlEngine {
     await this.#open().queryBindAsync(sql, params, { format: 'JSONEachRow' });
   }
 
-  async insertJsonEachRow(table: string, rows: Buffer, settings: Readonly<Record<string, string | number>> = {}): Promise<void> {
-    await this.#open().insert({ table, values: rows, format: 'JSONEachRow', settings: { ...settings } });
+  async insertJsonRows(table: string, columns: readonly string[], rows: Buffer, settings: Readonly<Record<string, string | number>> = {}): Promise<void> {
+    await this.#open().insert({ table, columns, values: rows, format: 'JSONCompactEachRow', settings: { ...settings } });
   }
 
   async *stream<T>(sql: string, params: QueryParams = {}, signal?: AbortSignal): AsyncIterable<T[]> {

@@ -11,8 +11,11 @@ export interface SqlEngine {
   query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]>;
   /** Runs a statement without a result (DDL, ALTER, INSERT … SELECT). */
   command(sql: string, params?: QueryParams): Promise<void>;
-  /** Inserts JSONEachRow bytes into a table (one insert = one block per partition). */
-  insertJsonEachRow(table: string, rows: Buffer, settings?: Readonly<Record<string, string | number>>): Promise<void>;
+  /**
+   * Inserts rows given as JSONCompactEachRow bytes (one JSON array per line, values in `columns` order) — one
+   * insert, one block per partition.
+   */
+  insertJsonRows(table: string, columns: readonly string[], rows: Buffer, settings?: Readonly<Record<string, string | number>>): Promise<void>;
   /** Streams a SELECT's rows in chunks; memory stays flat whatever the result size. Stops when `signal` aborts. */
   stream<T = Record<string, unknown>>(sql: string, params?: QueryParams, signal?: AbortSignal): AsyncIterable<T[]>;
   /**

@@ -38,15 +38,15 @@ async function freePort(): Promise<number> {
 test('connection refused → back-pressure with Retry-After; the retried insert succeeds when the server is back', async () => {
   const port = await freePort();
   const engine = await HttpEngine.open({ url: `http://127.0.0.1:${port}`, username: 'default', password: '', database: 'default', requestTimeoutMs: 2000 });
-  const row = Buffer.from('{"machine_id":"VM1","body":"hello"}\n');
-  const refused = await engine.insertJsonEachRow('fleet.logs', row).then(() => undefined, (e: unknown) => e);
+  const row = Buffer.from('["VM1","hello"]\n');
+  const refused = await engine.insertJsonRows('fleet.logs', ['machine_id', 'body'], row).then(() => undefined, (e: unknown) => e);
   assert.ok(refused instanceof ApiError);
   assert.equal(refused.code, 'FLEETLOG_ERR_BACKPRESSURE');
   assert.equal(refused.status, 503);
   assert.ok((refused.retryAfterSeconds ?? 0) > 0);
 
   // The ingest path turns it into a refusal of the request (nothing acknowledged), counted as a failed insert.
-  const batcher = new InsertBatcher(async () => { await engine.insertJsonEachRow('fleet.logs', row); }, { maxRows: 1, maxDelayMs: 10, maxPendingRows: 100 });
+  const batcher = new InsertBatcher(async () => { await engine.insertJsonRows('fleet.logs', ['machine_id', 'body'], row); }, { maxRows: 1, maxDelayMs: 10, maxPendingRows: 100 });
   await assert.rejects(batcher.add([{} as never]), (e: unknown) => e instanceof ApiError && e.status === 503 && e.retryAfterSeconds !== undefined);
   assert.equal(batcher.stats.failedInserts, 1);
 
@@ -59,7 +59,7 @@ test('connection refused → back-pressure with Retry-After; the retried insert 
   await batcher.add([{} as never]);
   assert.equal(batcher.stats.insertedRows, 1);
   assert.equal(received.length, 1);
-  assert.match(received[0]!, /^INSERT INTO fleet\.logs FORMAT JSONEachRow\|\{"machine_id":"VM1","body":"hello"\}/);
+  assert.match(received[0]!, /^INSERT INTO fleet\.logs \(machine_id, body\) FORMAT JSONCompactEachRow\|\["VM1","hello"\]\n$/);
   await batcher.close();
   await engine.close();
 });
@@ -83,7 +83,7 @@ test('an overloaded server (TOO_MANY_PARTS) is back-pressure, other errors are s
     res.writeHead(answer.status, { 'X-ClickHouse-Exception-Code': answer.code }).end(answer.text);
   });
   const engine = await HttpEngine.open({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, username: 'default', password: '', database: 'default', requestTimeoutMs: 2000 });
-  await assert.rejects(engine.insertJsonEachRow('fleet.logs', Buffer.from('{}\n')), { code: 'FLEETLOG_ERR_BACKPRESSURE' });
+  await assert.rejects(engine.insertJsonRows('fleet.logs', ['body'], Buffer.from('["x"]\n')), { code: 'FLEETLOG_ERR_BACKPRESSURE' });
   answer = { status: 404, code: '60', text: 'Code: 60. DB::Exception: Unknown table expression identifier. (UNKNOWN_TABLE)' };
   await assert.rejects(engine.query('SELECT 1 FROM nope'), { code: 'FLEETLOG_ERR_STORE' });
   await engine.close();

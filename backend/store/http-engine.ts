@@ -95,11 +95,11 @@ export class HttpEngine implements SqlEngine {
     });
   }
 
-  insertJsonEachRow(table: string, rows: Buffer, settings: Readonly<Record<string, string | number>> = {}): Promise<void> {
+  insertJsonRows(table: string, columns: readonly string[], rows: Buffer, settings: Readonly<Record<string, string | number>> = {}): Promise<void> {
     return this.#run(async () => {
       // exec sends the bytes as they are (insert() would re-serialize row objects).
       const result = await this.#client.exec({
-        query: `INSERT INTO ${table} FORMAT JSONEachRow`,
+        query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT JSONCompactEachRow`,
         values: Readable.from([rows], { objectMode: false }),
         clickhouse_settings: { ...settings } as never,
       });

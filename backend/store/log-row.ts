@@ -22,6 +22,16 @@ export interface LogRowInsert {
   clock_flags: number;
 }
 
+/** The inserted columns, in the order encodeRow writes them. */
+export const LOG_INSERT_COLUMNS = ['ts', 'received_at', 'machine_id', 'site', 'component', 'source', 'severity_number', 'severity_text',
+  'event_name', 'body', 'attributes', 'resource', 'record_id', 'boot_id', 'seq', 'trace_id', 'span_id', 'clock_flags'] as const;
+
+/** One row as a JSONCompactEachRow line (without the newline). */
+export function encodeRow(r: LogRowInsert): string {
+  return JSON.stringify([r.ts, r.received_at, r.machine_id, r.site, r.component, r.source, r.severity_number, r.severity_text,
+    r.event_name, r.body, r.attributes, r.resource, r.record_id, r.boot_id, r.seq, r.trace_id, r.span_id, r.clock_flags]);
+}
+
 /** clock_flags bits. */
 export const CLOCK_FLAG_CLAMPED_FUTURE = 1;
 export const CLOCK_FLAG_NO_TIMESTAMP = 2;

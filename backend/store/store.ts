@@ -3,7 +3,7 @@
 import { ApiError } from '../errors.js';
 import type { SqlEngine } from './engine.js';
 import { filterSql, type LogCursor, type LogFilter } from './log-filter.js';
-import { CSV_EXPORT_COLUMNS, STORED_LOG_COLUMNS, STORED_LOG_FIELDS, STORED_LOG_NAMES, type LogRowInsert, type StoredLog } from './log-row.js';
+import { CSV_EXPORT_COLUMNS, LOG_INSERT_COLUMNS, STORED_LOG_COLUMNS, STORED_LOG_FIELDS, STORED_LOG_NAMES, encodeRow, type LogRowInsert, type StoredLog } from './log-row.js';
 import { migrate, type MigrateResult } from './migrate.js';
 import type { DdlContext } from './migrations.js';
 
@@ -67,12 +67,16 @@ export class Store {
     return migrate(this.engine, this.#ctx);
   }
 
-  /** Inserts rows; a set spanning more than 100 day partitions is split into several inserts. */
+  /**
+   * Inserts rows; a set spanning more than 100 day partitions is split into several inserts. JSONCompactEachRow
+   * (half the bytes of JSONEachRow) without optimize_on_insert (the block is not de-duplicated at insert; FINAL
+   * does it at read, merges on disk): measured 25 % less engine time per row (docs/benchmarks.md).
+   */
   async insertLogRows(rows: readonly LogRowInsert[]): Promise<void> {
     for (const chunk of splitByPartitions(rows, MAX_PARTITIONS_PER_INSERT)) {
       let text = '';
-      for (const row of chunk) text += `${JSON.stringify(row)}\n`;
-      await this.engine.insertJsonEachRow(`${this.db}.logs`, Buffer.from(text));
+      for (const row of chunk) text += `${encodeRow(row)}\n`;
+      await this.engine.insertJsonRows(`${this.db}.logs`, LOG_INSERT_COLUMNS, Buffer.from(text), { optimize_on_insert: 0 });
     }
   }
 
