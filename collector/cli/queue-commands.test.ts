@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { CommandIo } from './command.js';
@@ -54,6 +55,17 @@ test('queue inspect shows queued records, dead letters and the lock state; repla
   const running = await run(['queue', 'inspect', '--config', 'site.yaml'], dir);
   assert.match(running.stdout, /running \(pid \d+\)/);
   await q.close();
+  // The lock names a live process that is not this one: the replay refuses.
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+  try {
+    await writeFile(join(queueDir, 'queue.lock'), `${other.pid}\n`);
+    const refused = await run(['queue', 'replay-dead-letters', '--config', 'site.yaml', '--exporter', 'null_out/cloud'], dir);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /in use by process \d+ .*stop it first/);
+  } finally {
+    other.kill('SIGKILL');
+    await rm(join(queueDir, 'queue.lock'), { force: true });
+  }
   await new DeadLetters(queueDir, 'null_out/cloud').write([batchOf(100, 3)], '400 bad', 1);
 
   const inspected = await run(['queue', 'inspect', '--config', 'site.yaml'], dir);

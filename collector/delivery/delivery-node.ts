@@ -76,6 +76,12 @@ class DeliveryNodeImpl implements DeliveryNode {
     this.#started ??= (async () => {
       await mkdir(this.#o.directory, { recursive: true });
       await this.#queue.open();
+      if (this.#queue instanceof DiskQueue) {
+        const r = this.#queue.recovery;
+        if (r.records > 0 || r.corruptRegions > 0) {
+          this.#o.settings.logger.info('Queue recovered.', { records: r.records, segments: r.segments, corruptRegions: r.corruptRegions, tornTailBytes: r.tornTailBytes, quarantined: r.quarantined.length });
+        }
+      }
       await this.#o.exporter.start();
       this.#loop.start();
       this.#refreshGauges();

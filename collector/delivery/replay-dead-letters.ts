@@ -5,6 +5,8 @@ import { writeCheckpoint } from './checkpoint-file.js';
 import type { DeliveryConfig } from './config.js';
 import { DeadLetters } from './dead-letters.js';
 import { DiskQueue } from './disk-queue.js';
+import { lockOwner } from './queue-lock.js';
+import { FleetlogError } from '../component/errors.js';
 
 export interface ReplayReport {
   files: number;
@@ -13,6 +15,10 @@ export interface ReplayReport {
 }
 
 export async function replayDeadLetters(directory: string, config: DeliveryConfig): Promise<ReplayReport> {
+  const owner = await lockOwner(directory);
+  if (owner !== undefined && owner !== process.pid) {
+    throw new FleetlogError('FLEETLOG_ERR_QUEUE_IO', `The queue is in use by process ${owner} (a running collector): stop it first, then replay; the records go out at its next start.`);
+  }
   const queue = new DiskQueue({ ...config.queue, directory, fullWaitMs: 30_000 });
   await queue.open();
   const report: ReplayReport = { files: 0, records: 0, badLines: 0 };
