@@ -115,24 +115,31 @@ class Writer {
     }
   }
 
-  writeValue(value: JsonValue): void {
+  static collectValue(value: JsonValue, out: Slot[]): void {
     if (value === null || typeof value === 'boolean') return;
     if (typeof value === 'number') {
-      if (Number.isSafeInteger(value) && Math.abs(value) <= MAX_INT) return this.nums.svarint(value);
+      if (Number.isSafeInteger(value) && Math.abs(value) <= MAX_INT) return void out.push({ kind: 's', n: value });
       const d = decimalParts(value);
-      if (d) return this.nums.svarint(d.mantissa);
-      return this.stringRef(this.refs, String(value));
+      if (d) return void out.push({ kind: 's', n: d.mantissa });
+      return void out.push({ kind: 'r', text: String(value) });
     }
-    if (typeof value === 'string') return this.stringRef(this.refs, value);
+    if (typeof value === 'string') return void out.push({ kind: 'r', text: value });
     if (Array.isArray(value)) {
-      for (const v of value as readonly JsonValue[]) this.writeValue(v);
+      for (const v of value as readonly JsonValue[]) Writer.collectValue(v, out);
       return;
     }
     const obj = value as Context;
-    for (const key of Object.keys(obj)) this.writeValue(obj[key]!);
+    for (const key of Object.keys(obj)) Writer.collectValue(obj[key]!, out);
   }
 
-  event(event: EportEvent, previousTimeMs: number): void {
+  writeSlot(slot: Slot): void {
+    if (slot.kind === 'r') this.stringRef(this.refs, slot.text);
+    else if (slot.kind === 'u') this.nums.uvarint(slot.n);
+    else this.nums.svarint(slot.n);
+  }
+
+  /** Writes the record's shape and time; returns its shape number and its values (written later, by slot). */
+  event(event: EportEvent, previousTimeMs: number): { shape: number; slots: Slot[] } {
     const split = splitMessage(event.message);
     let flags = event.severityNumber & SEVERITY_MASK;
     if (event.context !== undefined) flags |= FLAG_CONTEXT;
@@ -140,25 +147,44 @@ class Writer {
     if (split === undefined) flags |= FLAG_LITERAL_MESSAGE;
     const contextKey = event.context === undefined ? '' : Writer.shapeKey(event.context, 0);
     const key = `${flags}\u0000${event.component}\u0000${split?.skeleton ?? ''}\u0000${contextKey}`;
-    const known = this.#shapes.get(key);
-    if (known !== undefined) {
-      this.meta.uvarint(known);
+    let shape = this.#shapes.get(key);
+    if (shape !== undefined) {
+      this.meta.uvarint(shape);
     } else {
       this.meta.uvarint(0);
       this.meta.byte(flags);
       this.stringRef(this.meta, event.component);
       if (split !== undefined) this.stringRef(this.meta, split.skeleton);
       if (event.context !== undefined) this.defineValue(event.context);
-      this.#shapes.set(key, this.#shapes.size + 1);
+      shape = this.#shapes.size + 1;
+      this.#shapes.set(key, shape);
     }
     this.times.svarint(event.timeMs - previousTimeMs);
-    if (split === undefined) this.stringRef(this.refs, event.message);
-    else for (const n of split.numbers) this.nums.uvarint(n);
-    if (event.context !== undefined) this.writeValue(event.context);
+    const slots: Slot[] = [];
+    if (split === undefined) slots.push({ kind: 'r', text: event.message });
+    else for (const n of split.numbers) slots.push({ kind: 'u', n });
+    if (event.context !== undefined) Writer.collectValue(event.context, slots);
     if (event.count !== undefined) {
-      this.nums.uvarint(event.count);
-      this.nums.uvarint((event.lastTimeMs ?? event.timeMs) - event.timeMs);
+      slots.push({ kind: 'u', n: event.count });
+      slots.push({ kind: 'u', n: (event.lastTimeMs ?? event.timeMs) - event.timeMs });
     }
+    return { shape, slots };
+  }
+}
+
+type Slot = { kind: 'u' | 's'; n: number } | { kind: 'r'; text: string };
+
+/** Values go out shape by shape, slot by slot (all amounts together, all transaction ids together …). */
+function writeValuesBySlot(w: Writer, records: ReadonlyArray<{ shape: number; slots: Slot[] }>): void {
+  const byShape = new Map<number, Array<Slot[]>>();
+  for (const r of records) {
+    const list = byShape.get(r.shape);
+    if (list) list.push(r.slots);
+    else byShape.set(r.shape, [r.slots]);
+  }
+  for (const shape of [...byShape.keys()].sort((a, b) => a - b)) {
+    const list = byShape.get(shape)!;
+    for (let j = 0; j < list[0]!.length; j += 1) for (const slots of list) w.writeSlot(slots[j]!);
   }
 }
 
@@ -167,10 +193,12 @@ export function encodeBody(events: readonly EportEvent[]): Buffer {
   const w = new Writer();
   const base = events.length > 0 ? events[0]!.timeMs : 0;
   let previous = base;
+  const records: Array<{ shape: number; slots: Slot[] }> = [];
   for (const event of events) {
-    w.event(event, previous);
+    records.push(w.event(event, previous));
     previous = event.timeMs;
   }
+  writeValuesBySlot(w, records);
   const out = new ByteWriter();
   out.uvarint(events.length);
   out.svarint(base);
@@ -193,7 +221,17 @@ type ShapeValue =
   | { tag: typeof TAG_ARRAY; items: ShapeValue[] }
   | { tag: typeof TAG_OBJECT; keys: string[]; items: ShapeValue[] };
 
-interface Shape { flags: number; component: string; skeleton?: string; params: number; context?: ShapeValue }
+interface Shape { index: number; flags: number; component: string; skeleton?: string; params: number; context?: ShapeValue; slots: SlotKind[] }
+type SlotKind = 'u' | 's' | 'r';
+
+function contextSlots(shape: ShapeValue, out: SlotKind[]): void {
+  switch (shape.tag) {
+    case TAG_INT: case TAG_DECIMAL: out.push('s'); return;
+    case TAG_STRING: case TAG_NUMSTR: out.push('r'); return;
+    case TAG_ARRAY: case TAG_OBJECT: for (const item of shape.items) contextSlots(item, out); return;
+    default: return;
+  }
+}
 
 class Reader {
   readonly #strings: string[] = [];
@@ -210,6 +248,12 @@ class Reader {
     const s = this.#strings[ref - 1];
     if (s === undefined) throw new DecodeError(`string reference ${ref} to an unknown string (${this.#strings.length} known)`);
     return s;
+  }
+
+  slot(kind: SlotKind): number | string {
+    if (kind === 'u') return this.nums.uvarint();
+    if (kind === 's') return this.nums.svarint();
+    return this.string(this.refs);
   }
 
   shapeValue(depth: number): ShapeValue {
@@ -245,30 +289,6 @@ class Reader {
     }
   }
 
-  value(shape: ShapeValue): JsonValue {
-    switch (shape.tag) {
-      case TAG_NULL: return null;
-      case TAG_FALSE: return false;
-      case TAG_TRUE: return true;
-      case TAG_INT: return this.nums.svarint();
-      case TAG_DECIMAL: return this.nums.svarint() / 10 ** shape.scale;
-      case TAG_STRING: return this.string(this.refs);
-      case TAG_NUMSTR: {
-        const n = Number(this.string(this.refs));
-        if (!Number.isFinite(n)) throw new DecodeError('number literal is not a finite number');
-        return n;
-      }
-      case TAG_ARRAY: return shape.items.map((item) => this.value(item));
-      case TAG_OBJECT: {
-        const out: Record<string, JsonValue> = {};
-        shape.keys.forEach((key, i) => {
-          Object.defineProperty(out, key, { value: this.value(shape.items[i]!), enumerable: true, writable: true, configurable: true });
-        });
-        return out;
-      }
-    }
-  }
-
   shape(): Shape {
     const ref = this.meta.uvarint();
     if (ref !== 0) {
@@ -278,17 +298,47 @@ class Reader {
     }
     const flags = this.meta.byte();
     if ((flags & SEVERITY_MASK) > 24) throw new DecodeError(`severity ${flags & SEVERITY_MASK} out of range`);
-    const shape: Shape = { flags, component: this.string(this.meta), params: 0 };
+    const shape: Shape = { index: this.#shapes.length + 1, flags, component: this.string(this.meta), params: 0, slots: [] };
     if ((flags & FLAG_LITERAL_MESSAGE) === 0) {
       shape.skeleton = this.string(this.meta);
       shape.params = shape.skeleton.split(PLACEHOLDER).length - 1;
+      for (let i = 0; i < shape.params; i += 1) shape.slots.push('u');
+    } else {
+      shape.slots.push('r');
     }
     if ((flags & FLAG_CONTEXT) !== 0) {
       shape.context = this.shapeValue(0);
       if (shape.context.tag !== TAG_OBJECT) throw new DecodeError('context is not an object');
+      contextSlots(shape.context, shape.slots);
     }
+    if ((flags & FLAG_AGGREGATE) !== 0) shape.slots.push('u', 'u');
     this.#shapes.push(shape);
     return shape;
+  }
+}
+
+/** Rebuilds a context value from its shape and the record's values (taken in order). */
+function buildValue(shape: ShapeValue, next: () => number | string): JsonValue {
+  switch (shape.tag) {
+    case TAG_NULL: return null;
+    case TAG_FALSE: return false;
+    case TAG_TRUE: return true;
+    case TAG_INT: return next() as number;
+    case TAG_DECIMAL: return (next() as number) / 10 ** shape.scale;
+    case TAG_STRING: return next() as string;
+    case TAG_NUMSTR: {
+      const n = Number(next());
+      if (!Number.isFinite(n)) throw new DecodeError('number literal is not a finite number');
+      return n;
+    }
+    case TAG_ARRAY: return shape.items.map((item) => buildValue(item, next));
+    case TAG_OBJECT: {
+      const out: Record<string, JsonValue> = {};
+      shape.keys.forEach((key, i) => {
+        Object.defineProperty(out, key, { value: buildValue(shape.items[i]!, next), enumerable: true, writable: true, configurable: true });
+      });
+      return out;
+    }
   }
 }
 
@@ -311,24 +361,42 @@ export function decodeBody(body: Uint8Array, machine: string): EportEvent[] {
     stream('meta stream', metaLen), stream('refs stream', refsLen), stream('nums stream', numsLen), stream('times stream', timesLen),
     stream('text stream', body.length - start - metaLen - refsLen - numsLen - timesLen),
   );
+  const shapes: Shape[] = [];
+  for (let i = 0; i < count; i += 1) shapes.push(r.shape());
+  // values come shape by shape, slot by slot (see writeValuesBySlot)
+  const values: Array<Array<number | string>> = shapes.map(() => []);
+  const byShape = new Map<number, number[]>();
+  shapes.forEach((shape, i) => {
+    const list = byShape.get(shape.index);
+    if (list) list.push(i);
+    else byShape.set(shape.index, [i]);
+  });
+  for (const index of [...byShape.keys()].sort((a, b) => a - b)) {
+    const records = byShape.get(index)!;
+    const kinds = shapes[records[0]!]!.slots;
+    for (const kind of kinds) for (const i of records) values[i]!.push(r.slot(kind));
+  }
   const events: EportEvent[] = [];
   for (let i = 0; i < count; i += 1) {
-    const shape = r.shape();
+    const shape = shapes[i]!;
+    const mine = values[i]!;
+    let at = 0;
+    const next = (): number | string => mine[at++]!;
     time += r.times.svarint();
     if (!Number.isSafeInteger(time)) throw new DecodeError('time out of range');
     let message: string;
     if (shape.skeleton === undefined) {
-      message = r.string(r.refs);
+      message = next() as string;
     } else {
       const numbers: number[] = [];
-      for (let p = 0; p < shape.params; p += 1) numbers.push(r.nums.uvarint());
+      for (let p = 0; p < shape.params; p += 1) numbers.push(next() as number);
       message = joinMessage(shape.skeleton, numbers);
     }
     const event: EportEvent = { timeMs: time, machine, severityNumber: shape.flags & SEVERITY_MASK, component: shape.component, message };
-    if (shape.context !== undefined) event.context = r.value(shape.context) as Context;
+    if (shape.context !== undefined) event.context = buildValue(shape.context, next) as Context;
     if ((shape.flags & FLAG_AGGREGATE) !== 0) {
-      event.count = r.nums.uvarint();
-      event.lastTimeMs = time + r.nums.uvarint();
+      event.count = next() as number;
+      event.lastTimeMs = time + (next() as number);
     }
     events.push(event);
   }
