@@ -2,6 +2,7 @@
 //   GET  /healthz, GET /metrics
 //   POST /v1/logs (OTLP/HTTP), POST /api/logs (PRD JSON)         — device keys
 //   GET  /api/logs, /api/logs/export, /api/machines, /api/machines/:id/status — admin token
+//   POST /api/keys, GET /api/keys, DELETE /api/keys/:id                          — admin token
 // Every error is `{ "error": { "code", "message" } }` with a code from errors.ts (OTLP errors are Status bodies).
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { checkAdminToken } from './auth/admin-token.js';
@@ -17,6 +18,7 @@ import { BackendMetrics } from './metrics.js';
 import { exportHandler } from './api/export-route.js';
 import { logsHandler } from './api/logs-route.js';
 import { machineStatusHandler, machinesHandler } from './api/machines-route.js';
+import { createKeyHandler, listKeysHandler, revokeKeyHandler } from './api/keys-route.js';
 import { simplePageHandler } from './web/simple-page.js';
 import type { Store } from './store/store.js';
 
@@ -92,6 +94,9 @@ export function createApp(deps: AppDeps): BackendApp {
   app.get('/api/logs/export', admin, exportHandler(store));
   app.get('/api/machines', admin, machinesHandler(store, config.status, now));
   app.get('/api/machines/:id/status', admin, machineStatusHandler(store, config.status, now));
+  app.post('/api/keys', admin, createKeyHandler(keys));
+  app.get('/api/keys', admin, listKeysHandler(keys));
+  app.delete('/api/keys/:id', admin, revokeKeyHandler(keys));
   app.get('/', simplePageHandler()); // a simple page of machines and recent logs until the dashboard exists
 
   app.use((req, _res, next) => {

@@ -115,6 +115,24 @@ describe('POST /api/logs (PRD JSON)', () => {
   });
 });
 
+describe('keys over HTTP (admin token)', () => {
+  test('create, list, revoke; bad bodies and unknown ids are refused', async () => {
+    const admin = { authorization: 'Bearer test-admin-token-0123456789' };
+    const created = await fetch(`${b.url}/api/keys`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ machine_id: 'VMK1', site: 'east' }) });
+    assert.equal(created.status, 201);
+    const key = await created.json() as { id: string; key: string; site: string };
+    assert.equal(key.site, 'east');
+    const listed = (await b.admin('/api/keys')).body as { keys: { id: string; machine_id: string; revoked_at: string | null }[] };
+    assert.deepEqual(listed.keys.filter((k) => k.machine_id === 'VMK1').map((k) => [k.id, k.revoked_at]), [[key.id, null]]);
+    assert.ok(!JSON.stringify(listed).includes(key.key.slice(22)), 'secrets are never listed');
+    const bad = await fetch(`${b.url}/api/keys`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ machine: 'x' }) });
+    assert.equal(bad.status, 400);
+    assert.equal((await fetch(`${b.url}/api/keys`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, 401);
+    assert.equal((await fetch(`${b.url}/api/keys/${key.id}`, { method: 'DELETE', headers: admin })).status, 200);
+    assert.equal((await fetch(`${b.url}/api/keys/0000000000000000`, { method: 'DELETE', headers: admin })).status, 404);
+  });
+});
+
 describe('health and metrics', () => {
   test('/healthz answers ok and /metrics is Prometheus text with the ingest counters', async () => {
     const health = await fetch(`${b.url}/healthz`);

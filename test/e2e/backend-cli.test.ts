@@ -87,9 +87,28 @@ test('backend --config serves ingest and the read API, honours FLEETLOG_PORT, st
     assert.equal(res.status, 200, await res.clone().text());
     const page = await (await fetch(`${url}/api/logs?machine_id=VM002`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as { logs: { body: string; level: string }[] };
     assert.deepEqual(page.logs.map((l) => [l.level, l.body]), [['WARN', 'GPIO conflict retry 2']]);
-    const locked = await run(['keys', 'list', '--config', config]);
+    const locked = await run(['keys', 'list', '--config', config], { FLEETLOG_ADMIN_TOKEN: '' });
     assert.equal(locked.code, 1);
     assert.match(locked.stderr, /FLEETLOG_ERR_STORE_LOCKED/);
+    // With the admin token, the keys commands go through the running backend.
+    const port = new URL(url).port;
+    const viaBackend = await run(['keys', 'create', '--config', config, '--machine', 'VM003'], { FLEETLOG_ADMIN_TOKEN: TOKEN, FLEETLOG_PORT: port });
+    assert.equal(viaBackend.code, 0, viaBackend.stderr);
+    assert.match(viaBackend.stdout, /in the running backend at http:\/\/127\.0\.0\.1:\d+/);
+    const key3 = viaBackend.stdout.trimEnd().split('\n').at(-1)!;
+    const res3 = await fetch(`${url}/api/logs`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key3}` },
+      body: JSON.stringify({ machine_id: 'VM003', logs: [{ message: 'provisioned while running' }] }),
+    });
+    assert.equal(res3.status, 200);
+    const id3 = /created key ([0-9a-f]{16})/.exec(viaBackend.stdout)![1]!;
+    const revoked = await run(['keys', 'revoke', '--config', config, '--id', id3], { FLEETLOG_ADMIN_TOKEN: TOKEN, FLEETLOG_PORT: port });
+    assert.equal(revoked.code, 0, revoked.stderr);
+    const refused = await fetch(`${url}/api/logs`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key3}` },
+      body: JSON.stringify({ machine_id: 'VM003', logs: [{ message: 'after revoke' }] }),
+    });
+    assert.equal(refused.status, 401, 'a key revoked through the backend is refused at once');
     child.kill('SIGTERM');
     assert.equal(await exited, 0, err);
     assert.match(out, /fleetlog backend stopped/);
