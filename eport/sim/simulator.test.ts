@@ -23,7 +23,7 @@ test('device → pty → simulator: damaged frames and lost ACKs, every payload 
     const out = join(dir, 'drop');
     const sim = runSimulator({
       portPath: pty.b, baudRate: 115200, outDir: out, signal: controller.signal,
-      faults: { corruptProbability: 0.15, dropAckProbability: 0.15, seed: 3 },
+      faults: { corruptProbability: 0.15, dropAckProbability: 0.15, ackDelayMs: 3, seed: 3 },
     });
     const device = new SerialPort({ path: pty.a, baudRate: 115200, autoOpen: false });
     await new Promise<void>((resolve, reject) => device.open((e) => (e ? reject(e) : resolve())));

@@ -109,6 +109,19 @@ function batchOf(n: number, seed: number, options: { warnShare?: number; startMs
   return new VendingSimulator({ seed, machineId: 'VM007', ...options }).takeBatch(n);
 }
 
+test('a machine id too long for the payload header is dropped (dead letters), not retried for ever', async () => {
+  const settings = createNopSettings('exporter', 'eport/long-id', { resource: { 'device.id': 'x'.repeat(65) } });
+  try {
+    const exporter = new EportExporter(settings, toOptions(configFor<EportExporterConfig>(factory, { path: join(root, 'no-tty') })));
+    const result = await exporter.send({ ...batchOf(10, 1), resource: { 'device.id': 'x'.repeat(65) } }, signal);
+    assert.equal(result.outcome, 'drop');
+    assert.match(result.outcome === 'drop' ? result.reason : '', /at most 64/);
+    await exporter.shutdown();
+  } finally {
+    settings.cleanup();
+  }
+});
+
 describe('over a pty pair to the simulator', () => {
   test('CRITICAL, ERROR and WARN are sent losslessly; INFO and DEBUG are only counted', async () => {
     const r = await rig({ max_bytes_per_day: 0 });

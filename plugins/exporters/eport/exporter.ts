@@ -5,11 +5,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
-  RESOURCE_DEVICE_ID, errorMessage, sendOk, sendRetry,
+  RESOURCE_DEVICE_ID, errorMessage, sendDrop, sendOk, sendRetry,
   type Exporter, type Gauge, type Counter, type LogBatch, type SendResult, type Settings,
 } from '../../../collector/component/index.js';
 import { eventFromRecord, type EportEvent } from '../../../eport/packer/event.js';
-import { PACKED_MAGIC } from '../../../eport/packer/payload.js';
+import { MAX_MACHINE_BYTES, PACKED_MAGIC } from '../../../eport/packer/payload.js';
 import { LinkSender, type LinkState } from '../../../eport/link/sender.js';
 import type { EportExporterOptions } from './config.js';
 import { countInto, emptyDay, msUntilNextUtcDay, planPayloads, selectEvents, summaryEvent, utcDay, type ScheduleOptions } from './schedule.js';
@@ -135,6 +135,10 @@ export class EportExporter implements Exporter {
     const state = await this.#loadState();
     const now = this.#now();
     const machine = this.#machine(batch);
+    const machineBytes = Buffer.byteLength(machine);
+    if (machineBytes > MAX_MACHINE_BYTES) {
+      return sendDrop(`machine id ${JSON.stringify(machine.slice(0, 80))} is ${machineBytes} bytes; an ePort payload holds at most ${MAX_MACHINE_BYTES}`);
+    }
     const events: EportEvent[] = batch.records.map((r) => eventFromRecord(r, machine));
     const print = fingerprint(batch);
     if (state.inflight?.fingerprint !== print) {
