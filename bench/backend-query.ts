@@ -106,6 +106,8 @@ FROM (
     await measure('Q3 full text "jam", one machine, 7 days', () => store.queryLogs({ machineId: machine, fromNs: weekAgo, words: ['jam'] }, 200)),
     await measure('Q3 full text "declined", fleet, 24 h, newest 100', () => store.queryLogs({ fromNs: dayAgo, words: ['declined'] }, 100)),
     await measure('Q4 fleet, ERROR+, 24 h, newest 100', () => store.queryLogs({ fromNs: dayAgo, minSeverity: 17 }, 100)),
+    await measure('Q5 fleet, newest 100, no time bound', () => store.queryLogs({}, 100)),
+    await measure('Q5 one machine, newest 100, no time bound', () => store.queryLogs({ machineId: machine }, 100)),
   ];
 
   // Export: stream 7 days of the fleet as CSV over HTTP; rows/s and the server's memory while it runs.

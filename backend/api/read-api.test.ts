@@ -157,6 +157,13 @@ describe('machines', () => {
     assert.equal(f3.last_seen, null);
     const one = await b.admin('/api/machines/F1/status');
     assert.equal(one.body.status, 'degraded');
+    // Re-sending F1's records does not inflate its counts (each record counted once).
+    await store('F1', 'north', [
+      rec(NOW - 4 * HOUR, 'Payment declined code 51', 17, 'payment', 'f1:2'),
+      rec(NOW - 30 * 60_000, 'Tamper switch open', 21, 'door', 'f1:4'),
+    ]);
+    const again = (await b.admin('/api/machines/F1/status')).body;
+    assert.deepEqual([again.errors_last_hour, again.criticals_last_hour, again.errors_last_day], [1, 1, 2]);
     const missing = await b.admin('/api/machines/NOPE/status');
     assert.equal(missing.status, 404);
     assert.equal(missing.body.error.code, 'FLEETLOG_ERR_NOT_FOUND');
