@@ -19,7 +19,7 @@ export const configSchema = {
     max_payload_bytes: { type: 'integer', minimum: 160, maximum: 4096, default: 900, description: 'Largest payload the ePort carries.' },
     immediate_levels: { type: 'array', items: LEVEL, uniqueItems: true, default: ['CRITICAL'], description: 'Levels sent as soon as the host hands them over, whatever the daily budget says.' },
     batch_levels: { type: 'array', items: LEVEL, uniqueItems: true, default: ['ERROR', 'WARN'], description: 'Levels sent in the windowed batches (the window is the host\'s `batch.max_age`, 1h recommended), within the daily budget.' },
-    max_bytes_per_day: { ...BYTES_SCHEMA, default: 35000, description: 'Cellular payload bytes per UTC day. Batch levels get this minus reserved_bytes_per_day: over it they are aggregated, then cut (counted in the frames), and with nothing left deferred to the next day. Immediate levels and the summary are always sent. 0 = no limit.' },
+    max_bytes_per_day: { ...BYTES_SCHEMA, default: 35000, description: 'Cellular payload bytes per UTC day. Batch levels get this minus reserved_bytes_per_day: over it they are aggregated, then cut (both counted in the frames). Immediate levels and the summary are always sent. 0 = no limit.' },
     reserved_bytes_per_day: { ...BYTES_SCHEMA, default: 3000, description: 'Part of max_bytes_per_day kept for immediate records and the daily summary; batch levels use the rest.' },
     daily_summary: { type: 'boolean', default: true, description: 'Send one summary record per UTC day: counts by level and component, transactions completed and their total.' },
     transaction_component: { type: 'string', default: 'txn', description: 'Component of the "transaction completed" records the summary adds up.' },

@@ -157,7 +157,7 @@ describe('over a pty pair to the simulator', () => {
     }
   });
 
-  test('the daily budget: lossy (counted) when tight, deferred to the next UTC day when used up; the summary the day after', async () => {
+  test('the daily budget: aggregated, then cut — counted — and CRITICAL still goes; the summary the day after', async () => {
     const r = await rig({ max_bytes_per_day: 1_400, reserved_bytes_per_day: 200 });
     try {
       const day1 = batchOf(1_000, 2, { warnShare: 0.4, startMs: Date.parse('2026-01-22T00:00:00Z') });
@@ -166,19 +166,31 @@ describe('over a pty pair to the simulator', () => {
       const afterFirst = await dropped(r.drop);
       assert.equal(afterFirst.lossless, false);
       assert.ok(afterFirst.cut + afterFirst.aggregated > 0);
-      const warnOnly: LogBatch = { resource: day1.resource, records: day1.records.filter((x) => x.severityNumber === SEVERITY.WARN && x.severityNumber < SEVERITY.CRITICAL).slice(0, 50) };
-      // what is left of the budget may still carry a little; then the next send is deferred
+      // spend the rest of the budget until a send of WARN records is cut to nothing — but counted
+      const warnOnly: LogBatch = { resource: day1.resource, records: day1.records.filter((x) => x.severityNumber === SEVERITY.WARN).slice(0, 50) };
       let handled = 1_000;
-      let second = await r.exporter.send(warnOnly, signal);
-      for (let i = 0; i < 20 && second.outcome === 'ok'; i += 1) {
-        handled += warnOnly.records.length - i;
-        second = await r.exporter.send({ ...warnOnly, records: warnOnly.records.slice(i + 1) }, signal);
+      let cutAll = false;
+      for (let i = 0; i < 20 && !cutAll; i += 1) {
+        const before = await dropped(r.drop);
+        assert.equal((await r.exporter.send({ ...warnOnly, records: warnOnly.records.slice(i) }, signal)).outcome, 'ok');
+        handled += 50 - i;
+        const after = await dropped(r.drop);
+        cutAll = after.cut - before.cut === 50 - i && after.events.length === before.events.length;
       }
-      assert.equal(second.outcome, 'retry');
-      assert.ok(second.outcome === 'retry' && second.retryAfterMs! > 13 * 3_600_000, JSON.stringify(second));
+      assert.ok(cutAll, 'the budget ran out');
+      // a CRITICAL record still goes, the WARN ones beside it are counted as cut
+      const critical = day1.records.find((x) => x.severityNumber >= SEVERITY.CRITICAL)!;
+      const before = await dropped(r.drop);
+      assert.equal((await r.exporter.send({ resource: day1.resource, records: [...warnOnly.records.slice(0, 10), { ...critical, timeUnixNano: '1769100000000000000' }] }, signal)).outcome, 'ok');
+      handled += 11;
+      const after = await dropped(r.drop);
+      assert.equal(after.cut - before.cut, 10);
+      assert.equal(after.events.length - before.events.length, 1);
+      assert.equal(after.events.at(-1)!.severityNumber, SEVERITY.CRITICAL);
+      const state = JSON.parse(await readFile(join(r.dir, 'state', 'eport-state.json'), 'utf8')) as { batchBytesToday: number };
+      assert.ok(state.batchBytesToday <= 1_200 + 25 * 40, `${state.batchBytesToday} batch bytes`);
       r.clock.ms = Date.parse('2026-01-23T00:00:05Z');
-      const third = await r.exporter.send(warnOnly, signal);
-      assert.equal(third.outcome, 'ok');
+      assert.equal((await r.exporter.send(warnOnly, signal)).outcome, 'ok');
       const all = await dropped(r.drop);
       const summary = all.events.find((e) => e.context?.summary === 'daily');
       assert.ok(summary, 'a daily summary was sent');

@@ -12,7 +12,7 @@ import { eventFromRecord, type EportEvent } from '../../../eport/packer/event.js
 import { MAX_MACHINE_BYTES, PACKED_MAGIC } from '../../../eport/packer/payload.js';
 import { LinkSender, type LinkState } from '../../../eport/link/sender.js';
 import type { EportExporterOptions } from './config.js';
-import { countInto, emptyDay, msUntilNextUtcDay, planPayloads, selectEvents, summaryEvent, utcDay, type ScheduleOptions } from './schedule.js';
+import { countInto, emptyDay, planPayloads, selectEvents, summaryEvent, utcDay, type ScheduleOptions } from './schedule.js';
 import { openSerial, type OpenLink, type OpenSerial } from './serial-link.js';
 import { readState, writeState, type ExporterState } from './state-file.js';
 
@@ -50,7 +50,7 @@ export class EportExporter implements Exporter {
   #linkState: LinkState = 'down';
   #stopped = false;
   readonly #metrics: {
-    linkState: Gauge; payloads: Counter; payloadBytes: Counter; retransmissions: Counter; lossy: Counter; deferrals: Counter; notSent: Counter;
+    linkState: Gauge; payloads: Counter; payloadBytes: Counter; retransmissions: Counter; lossy: Counter; notSent: Counter;
   };
 
   constructor(settings: Settings, options: EportExporterOptions, deps: EportExporterDeps = {}) {
@@ -71,7 +71,6 @@ export class EportExporter implements Exporter {
       payloadBytes: m.counter('fleetlog_exporter_eport_payload_bytes_total', 'Payload bytes the ePort acknowledged (cellular use).'),
       retransmissions: m.counter('fleetlog_exporter_eport_retransmissions_total', 'Frames sent again after a NAK or a timeout.'),
       lossy: m.counter('fleetlog_exporter_eport_lossy_records_total', 'Records aggregated, cut or shortened to fit the byte budget (counted in the frames too).'),
-      deferrals: m.counter('fleetlog_exporter_eport_deferred_sends_total', 'Sends deferred to the next day because the daily budget was used up.'),
       notSent: m.counter('fleetlog_exporter_eport_summarised_records_total', 'Records of levels not sent (counted in the daily summary only).'),
     };
     this.#metrics.linkState.set(LINK_STATE_VALUE.down);
@@ -156,10 +155,6 @@ export class EportExporter implements Exporter {
         batchBytesLeft: this.#o.maxBytesPerDay > 0 ? this.#o.maxBytesPerDay - this.#o.reservedBytesPerDay - (state.batchBytesToday ?? 0) : Infinity,
         format: this.#o.format, maxPayloadBytes: this.#o.maxPayloadBytes, bootId: state.bootId, firstSequence: state.nextSequence,
       });
-      if (plan.defer) {
-        this.#metrics.deferrals.add(1);
-        return sendRetry(`eport: ${plan.reason}; deferred to the next UTC day`, msUntilNextUtcDay(now) + 1_000);
-      }
       state.inflight = {
         fingerprint: print, firstSequence: state.nextSequence, payloads: plan.payloads.map((p) => p.toString('base64')), sent: 0,
         bytes: plan.bytes, batchBytes: plan.batchBytes, sentRecords: plan.sentRecords, lossyRecords: plan.loss.aggregatedRecords + plan.loss.cutRecords + plan.loss.shortenedRecords,

@@ -1,7 +1,9 @@
 // The PRD's transmission schedule as pure functions over one batch the host hands over: which records go
 // (immediate levels, batch levels), what the daily summary says, and how the payloads fit the daily byte budget
 // (immediate records and the summary always; batch levels within what is left — aggregated, then cut, both
-// counted in the frames — or deferred to the next day when nothing is left).
+// counted in the frames; with nothing left, a header-only payload still reports how many were cut).
+// Nothing is held back for a later day: the host's queue is in order, and a batch held back would hold back the
+// CRITICAL records queued behind it.
 import { levelOfSeverity, type LevelName } from '../../../collector/component/index.js';
 import type { EportEvent, JsonValue } from '../../../eport/packer/event.js';
 import { pack, type PackFormat } from '../../../eport/packer/packer.js';
@@ -27,11 +29,6 @@ export interface ScheduleOptions {
 
 export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
-}
-
-export function msUntilNextUtcDay(ms: number): number {
-  const d = new Date(ms);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1) - ms;
 }
 
 export function emptyDay(day: string): DayCounts {
@@ -93,12 +90,14 @@ export interface PlanInput {
   firstSequence: number;
 }
 
-export type Plan =
-  | { defer: true; reason: string }
-  | { defer: false; payloads: Buffer[]; bytes: number; batchBytes: number; loss: LossCounts; sentRecords: number };
-
-/** Below this many bytes left, batch levels wait for the next day rather than being cut to nothing. */
-export const DEFER_BELOW_BYTES = 96;
+export interface Plan {
+  payloads: Buffer[];
+  bytes: number;
+  /** Of those, the bytes of batch-level payloads (what the daily budget counts). */
+  batchBytes: number;
+  loss: LossCounts;
+  sentRecords: number;
+}
 
 export function planPayloads(input: PlanInput): Plan {
   const { selection } = input;
@@ -107,12 +106,9 @@ export function planPayloads(input: PlanInput): Plan {
   const first = always.length > 0 ? pack(always, { ...base, firstSequence: input.firstSequence }) : undefined;
   const firstPayloads = first?.payloads ?? [];
   if (selection.windowed.length === 0) {
-    return { defer: false, payloads: firstPayloads, bytes: first?.payloadBytes ?? 0, batchBytes: 0, loss: first?.loss ?? NO_LOSS, sentRecords: always.length };
+    return { payloads: firstPayloads, bytes: first?.payloadBytes ?? 0, batchBytes: 0, loss: first?.loss ?? NO_LOSS, sentRecords: always.length };
   }
   const left = input.batchBytesLeft;
-  if (left < DEFER_BELOW_BYTES && always.length === 0) {
-    return { defer: true, reason: `the daily budget has ${Math.max(0, left)} bytes left for ${selection.windowed.length} batch-level records` };
-  }
   const second = pack(selection.windowed, {
     ...base, firstSequence: (input.firstSequence + firstPayloads.length) % 2 ** 32,
     ...(Number.isFinite(left) ? { maxTotalBytes: Math.max(0, left) } : {}),
@@ -123,5 +119,5 @@ export function planPayloads(input: PlanInput): Plan {
     cutRecords: (first?.loss.cutRecords ?? 0) + second.loss.cutRecords,
     shortenedRecords: (first?.loss.shortenedRecords ?? 0) + second.loss.shortenedRecords,
   };
-  return { defer: false, payloads, bytes: payloads.reduce((n, p) => n + p.length, 0), batchBytes: second.payloadBytes, loss, sentRecords: always.length + selection.windowed.length };
+  return { payloads, bytes: payloads.reduce((n, p) => n + p.length, 0), batchBytes: second.payloadBytes, loss, sentRecords: always.length + selection.windowed.length };
 }
