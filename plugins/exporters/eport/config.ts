@@ -25,6 +25,7 @@ export const configSchema = {
     transaction_component: { type: 'string', default: 'txn', description: 'Component of the "transaction completed" records the summary adds up.' },
     transaction_message: { type: 'string', default: 'Transaction completed', description: 'Message of those records.' },
     amount_key: { type: 'string', default: 'amount_cents', description: 'Context key holding a transaction\'s amount in cents.' },
+    exclude_attributes: { type: 'array', uniqueItems: true, default: ['log.file.*', 'log.record.*', 'fleetlog.*'], items: { type: 'string', minLength: 1 }, description: 'Record attributes not carried (a trailing `*` matches a prefix): by default the host\'s own bookkeeping (file name and path, record ids), which the backend does not need from a 900-byte payload.' },
     machine_id: { type: 'string', minLength: 1, maxLength: 64, description: 'Machine id in the payloads when the batch resource has no `device.id`.' },
     processing_time: { type: 'integer', minimum: 0, default: 500, description: 'Milliseconds the ePort may take to answer a frame, added to the timeout derived from the baud rate.' },
     max_attempts: { type: 'integer', minimum: 1, maximum: 100, default: 8, description: 'Transmissions of one frame before the send is reported as failed (the host retries the batch later).' },
@@ -48,6 +49,7 @@ export interface EportExporterConfig {
   transaction_component?: string;
   transaction_message?: string;
   amount_key?: string;
+  exclude_attributes?: string[];
   machine_id?: string;
   processing_time?: number;
   max_attempts?: number;
@@ -70,6 +72,8 @@ export interface EportExporterOptions {
   transactionComponent: string;
   transactionMessage: string;
   amountKey: string;
+  /** True for an attribute key that is not carried. */
+  excluded: (key: string) => boolean;
   machineId: string | undefined;
   processingMs: number;
   maxAttempts: number;
@@ -93,10 +97,17 @@ export function toOptions(config: Readonly<EportExporterConfig>): EportExporterO
     transactionComponent: config.transaction_component ?? 'txn',
     transactionMessage: config.transaction_message ?? 'Transaction completed',
     amountKey: config.amount_key ?? 'amount_cents',
+    excluded: attributeFilter(config.exclude_attributes ?? ['log.file.*', 'log.record.*', 'fleetlog.*']),
     machineId: config.machine_id,
     processingMs: config.processing_time ?? 500,
     maxAttempts: config.max_attempts ?? 8,
   };
+}
+
+function attributeFilter(patterns: readonly string[]): (key: string) => boolean {
+  const exact = new Set(patterns.filter((p) => !p.endsWith('*')));
+  const prefixes = patterns.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
+  return (key) => exact.has(key) || prefixes.some((p) => key.startsWith(p));
 }
 
 /** Cross-field rules the schema cannot say. */

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   RESOURCE_DEVICE_ID, errorMessage, sendDrop, sendOk, sendRetry,
-  type Exporter, type Gauge, type Counter, type LogBatch, type SendResult, type Settings,
+  type Attributes, type Exporter, type Gauge, type Counter, type LogBatch, type LogRecord, type SendResult, type Settings,
 } from '../../../collector/component/index.js';
 import { eventFromRecord, type EportEvent } from '../../../eport/packer/event.js';
 import { MAX_MACHINE_BYTES, PACKED_MAGIC } from '../../../eport/packer/payload.js';
@@ -17,6 +17,7 @@ import { openSerial, type OpenLink, type OpenSerial } from './serial-link.js';
 import { readState, writeState, type ExporterState } from './state-file.js';
 
 export const STATE_FILE = 'eport-state.json';
+const PRD_MACHINE_KEY = 'machine_id';
 const LINK_STATE_VALUE: Readonly<Record<LinkState, number>> = { up: 0, retrying: 1, down: 2 };
 
 export interface EportExporterDeps {
@@ -125,6 +126,21 @@ export class EportExporter implements Exporter {
     return write;
   }
 
+  /**
+   * The record without the attributes the payload does not carry: the excluded ones, and a PRD `machine_id`
+   * attribute naming the payload's own machine (the header carries it once).
+   */
+  #carried(record: LogRecord, machine: string): LogRecord {
+    const drop = (key: string): boolean => this.#o.excluded(key) || (key === PRD_MACHINE_KEY && record.attributes[key] === machine);
+    const keys = Object.keys(record.attributes);
+    if (!keys.some(drop)) return record;
+    const attributes: Attributes = {};
+    for (const key of keys) {
+      if (!drop(key)) Object.defineProperty(attributes, key, { value: record.attributes[key], enumerable: true, writable: true, configurable: true });
+    }
+    return { ...record, attributes };
+  }
+
   #machine(batch: LogBatch): string {
     const id = batch.resource[RESOURCE_DEVICE_ID] ?? this.#settings.resource[RESOURCE_DEVICE_ID] ?? this.#o.machineId;
     return typeof id === 'string' && id !== '' ? id : 'unknown';
@@ -138,7 +154,7 @@ export class EportExporter implements Exporter {
     if (machineBytes > MAX_MACHINE_BYTES) {
       return sendDrop(`machine id ${JSON.stringify(machine.slice(0, 80))} is ${machineBytes} bytes; an ePort payload holds at most ${MAX_MACHINE_BYTES}`);
     }
-    const events: EportEvent[] = batch.records.map((r) => eventFromRecord(r, machine));
+    const events: EportEvent[] = batch.records.map((r) => eventFromRecord(this.#carried(r, machine), machine));
     const print = fingerprint(batch);
     if (state.inflight?.fingerprint !== print) {
       // a new batch (an unfinished other one was given up by the host: its sequence numbers stay unused)
