@@ -119,4 +119,20 @@ for (const enabled of [true, false]) {
     await n.shutdown();
     assert.equal(exporter.stopped, 1, 'shutdown is idempotent');
   }));
+
+  test(`${mode}: a record larger than the whole queue is dead-lettered, not refused; a batch larger than it is taken`, () => withTempDir(async (dir) => {
+    const exporter = new ScriptedExporter();
+    const n = node(dir, exporter, { queue: { max_bytes: '8KiB' } });
+    await n.start();
+    const batch = batchOf(0, 200);
+    batch.records[7]!.body = 'x'.repeat(20_000);
+    await n.consume(batch);
+    await until(() => seqsOf(exporter.accepted).length === 199, 5_000, 'the rest delivered');
+    assert.deepEqual(seqsOf(exporter.accepted), Array.from({ length: 200 }, (_, i) => i).filter((i) => i !== 7));
+    const files = await new DeadLetters(dir, 'x').list();
+    const text = await readFile(files[0]!.path, 'utf8');
+    assert.match(text, /record larger than queue\.max_bytes/);
+    assert.equal(n.stats().deadLetteredRecords, 1);
+    await n.shutdown();
+  }));
 }

@@ -44,9 +44,11 @@ class DeliveryNodeImpl implements DeliveryNode {
     const { queue } = options.config;
     const fullWaitMs = options.fullWaitMs ?? DEFAULT_FULL_WAIT_MS;
     const events = this.#metrics.queueEvents();
+    // A record larger than the whole queue can never be queued: it is dead-lettered, not refused (not lost).
+    const oversize = (batch: LogBatch, reason: string): Promise<void> => this.#loop.storeDeadLetters(batch, reason);
     this.#queue = queue.enabled
-      ? new DiskQueue({ ...queue, directory: options.directory, fullWaitMs, events, logger: options.settings.logger })
-      : new MemoryQueue({ maxBytes: queue.maxBytes, fullPolicy: queue.fullPolicy, fullWaitMs, events });
+      ? new DiskQueue({ ...queue, directory: options.directory, fullWaitMs, oversize, events, logger: options.settings.logger })
+      : new MemoryQueue({ maxBytes: queue.maxBytes, fullPolicy: queue.fullPolicy, fullWaitMs, oversize, events });
     this.#deadLetters = new DeadLetters(options.directory, options.settings.id);
     this.#loop = new SendLoop({
       exporter: options.exporter,

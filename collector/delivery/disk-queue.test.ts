@@ -155,7 +155,6 @@ test('full with policy block: append waits for acknowledgements, then succeeds; 
   }
   assert.equal((error as { code?: string }).code, 'FLEETLOG_ERR_QUEUE_FULL');
   assert.equal(isPermanentError(error), false);
-  await assert.rejects(small.append(batchOf(0, 1000, 9)), (e: unknown) => isPermanentError(e), 'a batch bigger than the queue is refused for good');
   await small.close();
   await q.close();
 }));
@@ -230,4 +229,37 @@ test('group commit: concurrent appends share fsyncs under batch; always syncs ea
   while (interval.stats().fsyncs < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   assert.equal(interval.stats().fsyncs, 2, 'interval: one sync after the interval');
   for (const q of [batch, always, interval]) await q.close();
+}));
+
+test('a batch larger than the whole queue goes in chunks as the reader drains; a record larger than it is handed to oversize', () => withTempDir(async (dir) => {
+  const oversized: { records: number; reason: string }[] = [];
+  const q = queue(dir, { maxBytes: 8 * 1024, fullWaitMs: 200, oversize: async (batch, reason) => { oversized.push({ records: batch.records.length, reason }); } });
+  await q.open();
+  const big = batchOf(0, 500);
+  const appended = q.append(big);
+  const got: QueuedRecord[] = [];
+  for (let rounds = 0; got.length < 500 && rounds < 10_000; rounds += 1) {
+    const some = await q.read(50);
+    if (some.length === 0) {
+      await q.waitForAppend(AbortSignal.timeout(1000));
+      continue;
+    }
+    assert.ok(q.stats().queuedBytes <= 8 * 1024, `within max_bytes (${q.stats().queuedBytes})`);
+    got.push(...some);
+    await q.ack(some[some.length - 1]!.seq);
+  }
+  await appended;
+  assert.deepEqual(seqAttr(got), Array.from({ length: 500 }, (_, i) => i));
+
+  const huge = batchOf(1000, 3);
+  huge.records[1]!.body = 'x'.repeat(10_000);
+  await q.append(huge);
+  assert.deepEqual(oversized, [{ records: 1, reason: 'record larger than queue.max_bytes (8192 bytes)' }]);
+  assert.deepEqual(seqAttr(await readAll(q)), [1000, 1002]);
+  await q.close();
+
+  const strict = queue(join(dir, 'strict'), { maxBytes: 8 * 1024 });
+  await strict.open();
+  await assert.rejects(strict.append(huge), (e: unknown) => isPermanentError(e), 'without oversize the record is refused for good');
+  await strict.close();
 }));

@@ -34,6 +34,8 @@ export interface DiskQueueOptions {
   fullPolicy: 'block' | 'drop_lowest_severity';
   /** How long append() waits for space under `block` before rejecting with FLEETLOG_ERR_QUEUE_FULL. */
   fullWaitMs: number;
+  /** Where records that can never fit (one record > max_bytes) go; without it they are refused (PermanentError). */
+  oversize?: (batch: LogBatch, reason: string) => Promise<void>;
   events?: QueueEvents;
   logger?: Logger;
   /** Delay before an acknowledgement is written to ack.pos (a killed process re-sends at most this much). */
@@ -238,9 +240,7 @@ export class DiskQueue implements DeliveryQueue {
       const written: PendingAppend[] = [];
       for (const item of group) {
         try {
-          const resourceKey = resourceKeyOf(item.batch.resource);
-          const records = await this.#makeRoom(resourceKey, encodeRecords(item.batch.records), written);
-          if (records.length > 0) await this.#mutex.run(() => this.#writeRecords(resourceKey, records));
+          await this.#appendItem(item, written);
           if (this.#o.fsync === 'always') {
             await this.#commit([item]);
           } else {
@@ -251,6 +251,36 @@ export class DiskQueue implements DeliveryQueue {
         }
       }
       await this.#commit(written);
+    }
+  }
+
+  /**
+   * Writes one batch. A batch larger than a quarter of max_bytes goes in chunks, each waiting for room, so a queue
+   * smaller than a receiver's batch still takes it. The bounded wait (then FLEETLOG_ERR_QUEUE_FULL) applies only
+   * before the first chunk is written; after that the rest waits as long as it takes, so that a retried batch is
+   * not queued twice. A single record larger than max_bytes can never be queued: it goes to the dead letters.
+   */
+  async #appendItem(item: PendingAppend, written: PendingAppend[]): Promise<void> {
+    const resourceKey = resourceKeyOf(item.batch.resource);
+    let encoded = encodeRecords(item.batch.records);
+    const oversize = encoded.filter((r) => frameBytes(resourceKey, [r]) > this.#o.maxBytes);
+    if (oversize.length > 0) {
+      if (!this.#o.oversize) throw new PermanentError(`A record of ${frameBytes(resourceKey, oversize.slice(0, 1))} bytes can never fit the queue's max_bytes of ${this.#o.maxBytes}.`);
+      await this.#o.oversize({ resource: item.batch.resource, records: oversize.map((r) => r.record) }, `record larger than queue.max_bytes (${this.#o.maxBytes} bytes)`);
+      encoded = encoded.filter((r) => !oversize.includes(r));
+    }
+    const chunkBytes = Math.max(1, Math.floor(this.#o.maxBytes / 4));
+    let deadline: number | undefined = Date.now() + this.#o.fullWaitMs;
+    for (let start = 0; start < encoded.length;) {
+      let end = start + 1;
+      let bytes = frameBytes(resourceKey, encoded.slice(start, end));
+      while (end < encoded.length && bytes + encoded[end]!.bytes <= chunkBytes) bytes += encoded[end++]!.bytes;
+      const records = await this.#makeRoom(resourceKey, encoded.slice(start, end), written, deadline);
+      if (records.length > 0) {
+        await this.#mutex.run(() => this.#writeRecords(resourceKey, records));
+        deadline = undefined;
+      }
+      start = end;
     }
   }
 
@@ -272,13 +302,9 @@ export class DiskQueue implements DeliveryQueue {
   }
 
   /** The records of the batch that fit (the drop policy may thin them out), waiting for room under `block`. */
-  async #makeRoom(resourceKey: string, encoded: EncodedRecord[], written: PendingAppend[]): Promise<EncodedRecord[]> {
+  async #makeRoom(resourceKey: string, encoded: EncodedRecord[], written: PendingAppend[], deadline: number | undefined): Promise<EncodedRecord[]> {
     let records = encoded;
     let needed = frameBytes(resourceKey, records);
-    if (needed > this.#o.maxBytes) {
-      throw new PermanentError(`A batch of ${needed} bytes can never fit the queue's max_bytes of ${this.#o.maxBytes}.`);
-    }
-    const deadline = Date.now() + this.#o.fullWaitMs;
     for (;;) {
       if (this.#closed) throw new FleetlogError('FLEETLOG_ERR_QUEUE_IO', 'The queue closed while the batch waited for room.');
       const over = await this.#mutex.run(async () => {
@@ -306,8 +332,8 @@ export class DiskQueue implements DeliveryQueue {
       }
       // Block: what is written so far is confirmed first, then this append waits for acknowledgements to free room.
       await this.#commit(written);
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) {
+      const remaining = deadline === undefined ? undefined : deadline - Date.now();
+      if (remaining !== undefined && remaining <= 0) {
         const s = this.stats();
         throw new FleetlogError('FLEETLOG_ERR_QUEUE_FULL', `The queue is full (${s.queuedBytes} of ${this.#o.maxBytes} bytes, min_free_bytes ${this.#o.minFreeBytes}); try again later.`);
       }

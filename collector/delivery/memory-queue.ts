@@ -1,6 +1,6 @@
 // `queue.enabled: false`: the same queue semantics held in memory only (lost on a crash). Used for the on/off
 // throughput comparison and where a site accepts the risk (the durability lint warns).
-import type { LogBatch } from '../component/log-record.js';
+import type { LogBatch, LogRecord } from '../component/log-record.js';
 import { FleetlogError, PermanentError } from '../component/errors.js';
 import { Notifier } from './notifier.js';
 import { NO_QUEUE_EVENTS, evictionClass, resourceKeyOf, type DeliveryQueue, type QueueEvents, type QueueStats, type QueuedRecord } from './queue.js';
@@ -10,8 +10,12 @@ export interface MemoryQueueOptions {
   fullPolicy: 'block' | 'drop_lowest_severity';
   /** How long append() waits for space under `block` before rejecting with FLEETLOG_ERR_QUEUE_FULL. */
   fullWaitMs: number;
+  /** Where records larger than max_bytes go; without it they are refused (PermanentError). */
+  oversize?: (batch: LogBatch, reason: string) => Promise<void>;
   events?: QueueEvents;
 }
+
+const RECORD_OVERHEAD_BYTES = 16;
 
 export class MemoryQueue implements DeliveryQueue {
   #options: MemoryQueueOptions;
@@ -33,38 +37,57 @@ export class MemoryQueue implements DeliveryQueue {
 
   async open(): Promise<void> {}
 
+  /**
+   * Admits the batch record by record. The bounded wait applies until the first record is in; after that the rest
+   * waits as long as it takes (a batch larger than the queue goes in as the sender drains, and is never half-queued
+   * twice by a retry). Records larger than the whole queue go to `oversize`.
+   */
   async append(batch: LogBatch): Promise<void> {
     if (this.#closed) throw new FleetlogError('FLEETLOG_ERR_QUEUE_IO', 'The queue is closed.');
     const resourceKey = resourceKeyOf(batch.resource);
-    let records = batch.records.map((record) => ({ record, bytes: JSON.stringify(record).length + 16 }));
-    let needed = records.reduce((sum, r) => sum + r.bytes, 0);
-    if (needed > this.#options.maxBytes) throw new PermanentError(`A batch of ${needed} bytes can never fit a queue of ${this.#options.maxBytes} bytes.`);
+    const { maxBytes } = this.#options;
+    const oversize: LogRecord[] = [];
     const deadline = Date.now() + this.#options.fullWaitMs;
-    while (this.#bytes + needed > this.#options.maxBytes) {
-      if (this.#options.fullPolicy === 'drop_lowest_severity') {
-        this.#evict(this.#bytes + needed - this.#options.maxBytes);
-        if (this.#bytes + needed <= this.#options.maxBytes) break;
-        const before = records.length;
-        for (const cls of [0, 1] as const) {
-          if (this.#bytes + needed <= this.#options.maxBytes) break;
-          records = records.filter((r) => evictionClass(r.record.severityNumber) !== cls);
-          needed = records.reduce((sum, r) => sum + r.bytes, 0);
+    let admitted = 0;
+    let dropped = 0;
+    for (const record of batch.records) {
+      const bytes = JSON.stringify(record).length + RECORD_OVERHEAD_BYTES;
+      if (bytes > maxBytes) {
+        oversize.push(record);
+        continue;
+      }
+      let skip = false;
+      while (this.#bytes + bytes > maxBytes) {
+        if (this.#options.fullPolicy === 'drop_lowest_severity') {
+          this.#evict(this.#bytes + bytes - maxBytes);
+          if (this.#bytes + bytes <= maxBytes) break;
+          if (evictionClass(record.severityNumber) < 2) {
+            skip = true;
+            break;
+          }
         }
-        this.#countDropped(before - records.length);
-        if (this.#bytes + needed <= this.#options.maxBytes) break;
+        const remaining = admitted === 0 ? deadline - Date.now() : undefined;
+        if (remaining !== undefined && remaining <= 0) {
+          this.#countDropped(dropped);
+          throw new FleetlogError('FLEETLOG_ERR_QUEUE_FULL', `The in-memory queue is full (${this.#bytes} of ${maxBytes} bytes).`);
+        }
+        await this.#freed.wait(undefined, remaining);
+        if (this.#closed) throw new FleetlogError('FLEETLOG_ERR_QUEUE_IO', 'The queue closed while the batch waited for room.');
       }
-      const remaining = deadline - Date.now();
-      if (remaining <= 0 || !(await this.#freed.wait(undefined, remaining))) {
-        if (this.#bytes + needed <= this.#options.maxBytes) break;
-        throw new FleetlogError('FLEETLOG_ERR_QUEUE_FULL', `The in-memory queue is full (${this.#bytes} of ${this.#options.maxBytes} bytes).`);
+      if (skip) {
+        dropped += 1;
+        continue;
       }
-    }
-    const now = Date.now();
-    for (const { record, bytes } of records) {
-      this.#records.push({ seq: this.#nextSeq++, enqueuedAtMs: now, resourceKey, resource: batch.resource, record, bytes });
+      this.#records.push({ seq: this.#nextSeq++, enqueuedAtMs: Date.now(), resourceKey, resource: batch.resource, record, bytes });
       this.#bytes += bytes;
+      admitted += 1;
+      this.#appended.notify();
     }
-    this.#appended.notify();
+    this.#countDropped(dropped);
+    if (oversize.length > 0) {
+      if (!this.#options.oversize) throw new PermanentError(`A record can never fit the queue's max_bytes of ${maxBytes}.`);
+      await this.#options.oversize({ resource: batch.resource, records: oversize }, `record larger than queue.max_bytes (${maxBytes} bytes)`);
+    }
   }
 
   /** Evicts unread DEBUG/INFO records oldest first, then WARN, until `bytes` are freed. */
@@ -75,7 +98,7 @@ export class MemoryQueue implements DeliveryQueue {
       const kept: QueuedRecord[] = this.#records.slice(0, this.#readCount);
       let dropped = 0;
       for (const entry of this.#records.slice(this.#readCount)) {
-        if (freed < bytes && evictionClass(entry.record.severityNumber) === cls) {
+        if (freed < bytes && evictionClass(entry.record.severityNumber) <= cls) {
           freed += entry.bytes;
           dropped += 1;
         } else {

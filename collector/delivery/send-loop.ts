@@ -187,8 +187,13 @@ export class SendLoop {
   }
 
   async #deadLetter(batch: LogBatch, reason: string, firstSeq: number, lastSeq: number): Promise<void> {
-    await this.#o.deadLetters.write([batch], reason, firstSeq);
+    await this.storeDeadLetters(batch, reason, firstSeq);
     await this.#o.queue.ack(lastSeq);
+  }
+
+  /** Writes records to the dead-letter folder and counts them (also for records the queue can never hold). */
+  async storeDeadLetters(batch: LogBatch, reason: string, firstSeq = 0): Promise<void> {
+    await this.#o.deadLetters.write([batch], reason, firstSeq);
     this.counters.deadLetteredRecords += batch.records.length;
     this.#o.metrics.deadLetteredRecords.add(batch.records.length);
     this.#noteError(`dead-lettered ${batch.records.length} records: ${reason}`);

@@ -55,7 +55,7 @@ function seeded(seed: number): () => number {
   };
 }
 
-const HTTP_PLUGIN = `// Test HTTP exporter: POSTs the batch's bodies as a JSON array; 2xx ok, 429/5xx/network retry, other 4xx drop.
+export const HTTP_PLUGIN = `// Test HTTP exporter: POSTs the batch's bodies as a JSON array; 2xx ok, 429/5xx/network retry, other 4xx drop.
 export default {
   kind: 'exporter',
   type: 'crash_http',
