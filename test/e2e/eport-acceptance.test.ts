@@ -74,7 +74,7 @@ test('1,000 events: exporter → pty → simulator (damaged frames, lost ACKs, a
   const backend = await startBackend(config, { store });
   const settings = createNopSettings('exporter', 'eport', { resource: { 'device.id': 'VM042' }, storageDir: join(dir, 'eport-state') });
   const exporter = eportFactory.create(settings, configFor<EportExporterConfig>(eportFactory, {
-    path: pty.a, baud_rate: 115200, processing_time: 200, max_attempts: 4,
+    path: pty.a, baud_rate: 115200, processing_time: '200ms', max_attempts: 4,
     immediate_levels: ['CRITICAL'], batch_levels: ['DEBUG', 'INFO', 'WARN', 'ERROR'], max_bytes_per_day: 0, daily_summary: false,
   }));
   const node = createDeliveryNode({

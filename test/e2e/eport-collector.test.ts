@@ -45,7 +45,7 @@ exporters:
   eport:
     path: ${pty.a}
     baud_rate: 115200
-    processing_time: 200
+    processing_time: 200ms
     batch: { max_age: 300ms, max_records: 5000 }
     retry: { initial_interval: 100ms, max_interval: 1s }
 service:

@@ -1,5 +1,5 @@
 // Options of the `eport` exporter: the PRD's Tier 2 (ePort card reader's cellular link over a serial port).
-import { BYTES_SCHEMA, parseBytes, type BytesValue } from '../../../collector/config/units.js';
+import { BYTES_SCHEMA, DURATION_SCHEMA, parseBytes, parseDurationMs, type BytesValue, type DurationValue } from '../../../collector/config/units.js';
 import type { LevelName } from '../../../collector/component/index.js';
 
 const LEVEL = { enum: ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL'] } as const;
@@ -27,7 +27,7 @@ export const configSchema = {
     amount_key: { type: 'string', default: 'amount_cents', description: 'Context key holding a transaction\'s amount in cents.' },
     exclude_attributes: { type: 'array', uniqueItems: true, default: ['log.file.*', 'log.record.*', 'fleetlog.*'], items: { type: 'string', minLength: 1 }, description: 'Record attributes not carried (a trailing `*` matches a prefix): by default the host\'s own bookkeeping (file name and path, record ids), which the backend does not need from a 900-byte payload.' },
     machine_id: { type: 'string', minLength: 1, maxLength: 64, description: 'Machine id in the payloads when the batch resource has no `device.id`.' },
-    processing_time: { type: 'integer', minimum: 0, default: 500, description: 'Milliseconds the ePort may take to answer a frame, added to the timeout derived from the baud rate.' },
+    processing_time: { ...DURATION_SCHEMA, default: '500ms', description: 'Time the ePort may take to answer a frame, added to the ACK timeout derived from the baud rate.' },
     max_attempts: { type: 'integer', minimum: 1, maximum: 100, default: 8, description: 'Transmissions of one frame before the send is reported as failed (the host retries the batch later).' },
   },
 } as const;
@@ -51,7 +51,7 @@ export interface EportExporterConfig {
   amount_key?: string;
   exclude_attributes?: string[];
   machine_id?: string;
-  processing_time?: number;
+  processing_time?: DurationValue;
   max_attempts?: number;
 }
 
@@ -99,7 +99,7 @@ export function toOptions(config: Readonly<EportExporterConfig>): EportExporterO
     amountKey: config.amount_key ?? 'amount_cents',
     excluded: attributeFilter(config.exclude_attributes ?? ['log.file.*', 'log.record.*', 'fleetlog.*']),
     machineId: config.machine_id,
-    processingMs: config.processing_time ?? 500,
+    processingMs: parseDurationMs(config.processing_time ?? '500ms'),
     maxAttempts: config.max_attempts ?? 8,
   };
 }

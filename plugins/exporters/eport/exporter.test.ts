@@ -66,7 +66,7 @@ async function rig(raw: Partial<EportExporterConfig> = {}, simOptions: { closeAf
   };
   const first = startSim(simOptions);
   const settings = createNopSettings('exporter', 'eport/test', { resource: { 'device.id': 'VM007' }, storageDir: join(dir, 'state') });
-  const config = configFor<EportExporterConfig>(factory, { path: pty.a, baud_rate: 115200, processing_time: 150, max_attempts: 6, ...raw });
+  const config = configFor<EportExporterConfig>(factory, { path: pty.a, baud_rate: 115200, processing_time: '150ms', max_attempts: 6, ...raw });
   const exporter = new EportExporter(settings, toOptions(config), { now: () => clock.ms, backoffInitialMs: 10 });
   await exporter.start();
   const r: Rig = {
@@ -135,6 +135,21 @@ describe('over a pty pair to the simulator', () => {
       assert.equal(got.lossless, true);
       assert.deepEqual(got.events.map((e) => e.message).sort(), wanted.map((x) => x.body as string).sort());
       assert.equal(r.exporter.linkState, 'up');
+    } finally {
+      await r.close();
+    }
+  });
+
+  test('payloads larger than a frame (max_payload_bytes 3000) travel as fragments and arrive whole', async () => {
+    const r = await rig({ max_bytes_per_day: 0, max_payload_bytes: 3000 });
+    try {
+      const batch = batchOf(3_000, 6, { warnShare: 0.6 });
+      assert.equal((await r.exporter.send(batch, signal)).outcome, 'ok');
+      const sizes = await Promise.all((await readdir(r.drop)).filter((n) => n.endsWith('.eport')).map(async (n) => (await readFile(join(r.drop, n))).length));
+      assert.ok(sizes.some((n) => n > 2048), `payload sizes ${sizes.join(',')}`);
+      const got = await dropped(r.drop);
+      assert.equal(got.lossless, true);
+      assert.equal(got.events.length, batch.records.filter((x) => x.severityNumber >= SEVERITY.WARN).length);
     } finally {
       await r.close();
     }
@@ -232,7 +247,7 @@ describe('over a pty pair to the simulator', () => {
       await r.exporter.shutdown();
       await r.restartSim();
       const settings = createNopSettings('exporter', 'eport/test', { resource: { 'device.id': 'VM007' }, storageDir: join(r.dir, 'state') });
-      const again = new EportExporter(settings, toOptions(configFor<EportExporterConfig>(factory, { path: r.pty.a, baud_rate: 115200, processing_time: 150, max_bytes_per_day: 0 })), { now: () => r.clock.ms, backoffInitialMs: 10 });
+      const again = new EportExporter(settings, toOptions(configFor<EportExporterConfig>(factory, { path: r.pty.a, baud_rate: 115200, processing_time: '150ms', max_bytes_per_day: 0 })), { now: () => r.clock.ms, backoffInitialMs: 10 });
       await again.start();
       try {
         assert.equal((await again.send(batch, signal)).outcome, 'ok');

@@ -18,6 +18,8 @@ import { readState, writeState, type ExporterState } from './state-file.js';
 
 export const STATE_FILE = 'eport-state.json';
 const PRD_MACHINE_KEY = 'machine_id';
+/** Payloads above this go as several frames (the simulator and receivers accept frames up to 1,024 payload bytes). */
+const FRAGMENT_BYTES = 1024;
 const LINK_STATE_VALUE: Readonly<Record<LinkState, number>> = { up: 0, retrying: 1, down: 2 };
 
 export interface EportExporterDeps {
@@ -251,7 +253,7 @@ export class EportExporter implements Exporter {
           encoding: this.#o.encoding,
           line: { baudRate: this.#o.baudRate, dataBits: this.#o.dataBits, parity: this.#o.parity, stopBits: this.#o.stopBits },
           processingMs: this.#o.processingMs, maxAttempts: this.#o.maxAttempts, backoffInitialMs: this.#backoffInitialMs,
-          maxFragmentBytes: Math.max(this.#o.maxPayloadBytes, 1024),
+          maxFragmentBytes: FRAGMENT_BYTES,
         });
         this.#lastOpenError = '';
         this.#setLinkState('up');
