@@ -1,6 +1,7 @@
 // The ePort side of the link: decodes frames, NAKs damaged ones, reassembles fragments, hands each complete
 // payload to `accept` (which stores it durably) and ACKs only after that. Duplicates — a retransmission after a
-// lost ACK — are recognised on (boot id, sequence), ACKed again and not delivered twice.
+// lost ACK — are recognised on (boot id, sequence), ACKed again and not delivered twice; `accept` itself must be
+// idempotent for duplicates older than the in-memory window or a restart (the simulator checks its drop folder).
 import { FrameType, NakReason, type Frame } from './frame.js';
 import type { LinkPort } from './port.js';
 import { encodeWire, WireDecoder, type WireEncoding } from './wire.js';
@@ -27,8 +28,6 @@ export interface ReceiverOptions {
   maxPayloadBytes?: number;
   /** Store the payload durably; a rejection answers NAK busy (the sender backs off and retries). */
   accept(payload: ReceivedPayload): Promise<void>;
-  /** A persistent duplicate check (e.g. the drop file exists), consulted after the in-memory one. */
-  seen?(bootId: number, sequence: number): Promise<boolean>;
   /** (boot id, sequence) pairs remembered in memory. */
   dedupEntries?: number;
   faults?: ReceiverFaults;
@@ -94,7 +93,7 @@ export class LinkReceiver {
     if (frame.type !== FrameType.DATA) return;
     this.stats.frames += 1;
     const key = `${frame.bootId}:${frame.sequence}`;
-    if (this.#seen.has(key) || (frame.fragmentIndex === frame.fragmentCount - 1 && (await this.#options.seen?.(frame.bootId, frame.sequence)))) {
+    if (this.#seen.has(key)) {
       this.stats.duplicates += 1;
       return this.#ack(frame);
     }
