@@ -169,10 +169,20 @@ async function benchPlugins(dir: string, input: string): Promise<Result> {
       if (received >= LINES) done();
     },
   });
+  statSync(input); // fails now rather than waiting for a file that is not there
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   await receiver.start();
+  let lastCount = -1;
+  const watchdog = setInterval(() => {
+    if (received === lastCount) {
+      process.stderr.write(`no progress for 60 s at ${received} of ${LINES} records\n`);
+      process.exit(1);
+    }
+    lastCount = received;
+  }, 60_000);
   await finished;
+  clearInterval(watchdog);
   const seconds = (performance.now() - t0) / 1000;
   const usage = process.cpuUsage(cpu0);
   await receiver.shutdown();
