@@ -1,5 +1,6 @@
 // `fleetlog backend --config FILE`: the schema (single source of keys, defaults and descriptions), the resolved
 // type, and loadBackendConfig, which reports every problem with file:line:col (the collector's YAML loader).
+import { resolve } from 'node:path';
 import { parseBytes, parseDurationMs, BYTES_SCHEMA, DURATION_SCHEMA } from '../collector/config/units.js';
 import { loadYamlFile, parseYamlText, type YamlSource } from '../collector/config/yaml-source.js';
 import { validateWithSchema } from '../collector/config/validate-schema.js';
@@ -135,7 +136,7 @@ export function resolveBackendConfig(source: Pick<YamlSource, 'file' | 'locate' 
   const at = value.listen.lastIndexOf(':');
   const port = portText !== undefined && portText !== '' ? Number(portText) : Number(value.listen.slice(at + 1));
   const s = value.storage;
-  const path = s.path.startsWith('/') ? s.path : `${source.directory}/${s.path}`;
+  const path = resolve(source.directory, s.path);
   const config: BackendConfig = Object.freeze({
     host: value.listen.slice(0, at),
     port,

@@ -1,5 +1,6 @@
 // Bench: OTLP/HTTP protobuf ingest into the embedded store (chDB), end to end over HTTP.
 //   node --import tsx bench/backend-ingest.ts [--clients 16] [--seconds 20] [--batch-rows 5000] [--concurrency 2]
+//   node --import tsx bench/backend-ingest.ts --engine-only [--seconds 10]   (Store.insertLogRows alone, no HTTP)
 // The server runs in this process; the load comes from a child process (clients × keep-alive connections) that
 // replays pre-encoded 1,000-record ExportLogsServiceRequest bodies (encoded by the OpenTelemetry JS SDK). Reports
 // accepted logs/s, request latency, CPU of the server process, event-loop delay, and where the time goes
@@ -156,5 +157,39 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** `--engine-only`: Store.insertLogRows alone (rows already decoded and mapped), one writer, 5,000 and 20,000 rows per insert. */
+async function engineOnly(): Promise<void> {
+  const seconds = arg('seconds', 10);
+  const dir = mkdtempSync(join(tmpdir(), 'fleetlog-bench-engine-'));
+  const store = await openStore(defaultBackendConfig({ path: join(dir, 'clickhouse') }).storage);
+  const sample = decodeOtlpLogsProto((await bodiesFor('VMENGINE', 0))[0]!)[0]!;
+  const out: Record<string, unknown> = {};
+  let n = 0;
+  for (const size of [5000, 20000]) {
+    const until = performance.now() + seconds * 1000;
+    const started = performance.now();
+    const cpu0 = process.cpuUsage();
+    let inserted = 0;
+    while (performance.now() < until) {
+      const rows = [];
+      while (rows.length < size) {
+        for (const row of recordsToRows({ machineId: `VM${n % 50}`, batch: sample, source: 'otlp_proto' }, 300_000, Date.now()).rows) {
+          rows.push({ ...row, record_id: `${n}` });
+          n += 1;
+        }
+      }
+      await store.insertLogRows(rows);
+      inserted += rows.length;
+    }
+    const wallS = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    out[`rowsPerInsert${size}`] = { rowsPerS: Math.round(inserted / wallS), processCpuPercentOfOneCore: Math.round(((cpu.user + cpu.system) / 1e6 / wallS) * 100) };
+  }
+  console.log(JSON.stringify({ engineOnly: out }, null, 2));
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
 if (process.argv[2] === 'client') await client();
+else if (process.argv.includes('--engine-only')) await engineOnly();
 else await main();
