@@ -30,3 +30,7 @@ test('testdata: a typo is named with a suggestion; wrong values are each reporte
   const types = validateComponentConfig(factory, load('invalid-types.yaml'));
   assert.deepEqual(types.issues.map((i) => i.path.join('.')).sort(), ['include', 'parser', 'poll_interval']);
 });
+
+test('each include is claimed as a resource, so two receivers on one glob are reported', () => {
+  assert.deepEqual(factory.resources?.({ include: ['/var/log/a.log', 'logs/*.log'] }), ['file:/var/log/a.log', `file:${join(process.cwd(), 'logs/*.log')}`]);
+});
