@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -217,6 +217,43 @@ describe('otlp_http exporter', () => {
     setTimeout(() => controller.abort(), 20);
     assert.deepEqual(await sending, { outcome: 'retry', reason: `${endpoint}: aborted` });
     httpServer.closeAllConnections();
+  });
+
+  test('a kept-alive connection the server dropped is replaced: the batch goes out on a new one', async () => {
+    // A raw TCP server: answers the first request of each connection and then, on the second request of the
+    // first connection, closes it without answering (the race with a server's idle timeout, made certain).
+    let connections = 0;
+    const raw = createNetServer((socket) => {
+      connections += 1;
+      const connection = connections;
+      let requests = 0;
+      let buffered = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('latin1');
+        for (;;) {
+          const headerEnd = buffered.indexOf('\r\n\r\n');
+          if (headerEnd === -1) return;
+          const length = Number(/content-length: (\d+)/i.exec(buffered.slice(0, headerEnd))?.[1] ?? 0);
+          if (buffered.length < headerEnd + 4 + length) return;
+          buffered = buffered.slice(headerEnd + 4 + length);
+          requests += 1;
+          if (connection === 1 && requests === 2) {
+            socket.destroy();
+            return;
+          }
+          socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\ncontent-length: 0\r\nconnection: keep-alive\r\n\r\n');
+        }
+      });
+    });
+    const rawHost = await listen(raw as unknown as Server);
+    try {
+      const { exporter } = await exporterFor({ endpoint: `http://${rawHost}` });
+      assert.equal((await exporter.send(makeBatch(1), signal)).outcome, 'ok');
+      assert.equal((await exporter.send(makeBatch(1), signal)).outcome, 'ok', 'sent again on a new connection');
+      assert.equal(connections, 2);
+    } finally {
+      raw.close();
+    }
   });
 
   test('after shutdown send() answers retry, and shutdown is idempotent', async () => {

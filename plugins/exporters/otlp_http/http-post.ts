@@ -32,7 +32,20 @@ export class HttpPoster {
     }
   }
 
-  post(body: Buffer, headers: Record<string, string>, signal: AbortSignal): Promise<HttpAnswer> {
+  /**
+   * A kept-alive connection the server closed while the request was on its way fails with ECONNRESET before any
+   * answer; then the request is sent once more on a new connection (Node's documented pattern: `reusedSocket`).
+   */
+  async post(body: Buffer, headers: Record<string, string>, signal: AbortSignal): Promise<HttpAnswer> {
+    try {
+      return await this.#postOnce(body, headers, signal);
+    } catch (error) {
+      if (!(error instanceof StaleSocketError)) throw error;
+      return this.#postOnce(body, headers, signal);
+    }
+  }
+
+  #postOnce(body: Buffer, headers: Record<string, string>, signal: AbortSignal): Promise<HttpAnswer> {
     const request = this.#url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<HttpAnswer>((resolve, reject) => {
       const timeout = AbortSignal.timeout(this.#timeoutMs);
@@ -56,7 +69,11 @@ export class HttpPoster {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES) }));
         res.on('error', (error) => reject(combined.aborted ? abortReason(signal, timeout, this.#timeoutMs) : error));
       });
-      req.on('error', (error) => reject(combined.aborted ? abortReason(signal, timeout, this.#timeoutMs) : error));
+      req.on('error', (error) => {
+        if (combined.aborted) reject(abortReason(signal, timeout, this.#timeoutMs));
+        else if (req.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') reject(new StaleSocketError(error));
+        else reject(error);
+      });
       req.end(body);
     });
   }
@@ -69,4 +86,12 @@ export class HttpPoster {
 function abortReason(signal: AbortSignal, timeout: AbortSignal, timeoutMs: number): Error {
   if (timeout.aborted && !signal.aborted) return new Error(`no answer within ${timeoutMs} ms`);
   return new Error('aborted');
+}
+
+/** The server closed an idle kept-alive connection as the request went out: safe to send again. */
+class StaleSocketError extends Error {
+  constructor(cause: Error) {
+    super(cause.message, { cause });
+    this.name = 'StaleSocketError';
+  }
 }
