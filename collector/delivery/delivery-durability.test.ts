@@ -123,3 +123,26 @@ test('a flipped byte and a torn tail in the queue: the good records are delivere
   assert.equal(meter.values.get(DELIVERY_METRIC_NAMES.corruptRecords), 2);
   await second.shutdown();
 }));
+
+test('idle means idle: once drained, nothing in the queue folder changes and no fsync happens', () => withTempDir(async (dir) => {
+  const exporter = new ScriptedExporter();
+  const node = createDeliveryNode({ settings: testSettings(), exporter, directory: dir, config: fastConfig({ queue: { fsync: 'interval', fsync_interval: 50 } }) });
+  await node.start();
+  for (let i = 0; i < 5; i += 1) await node.consume(batchOf(i * 10, 10));
+  await until(() => node.stats().sentRecords === 50 && node.stats().queuedRecords === 0, 5_000, 'drained');
+  const snapshot = async (): Promise<string> => {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    const files = await Promise.all(entries.filter((e) => e.isFile()).map(async (e) => {
+      const path = join(e.parentPath, e.name);
+      const s = await stat(path);
+      return `${path} ${s.size} ${s.mtimeMs}`;
+    }));
+    return `${files.sort().join('\n')}\nfsyncs ${node.stats().fsyncs}`;
+  };
+  // Let the last acknowledgement (100 ms) and the interval fsync (50 ms) happen, then watch.
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  const before = await snapshot();
+  await new Promise((resolve) => setTimeout(resolve, 1_200));
+  assert.equal(await snapshot(), before);
+  await node.shutdown();
+}));
