@@ -89,6 +89,19 @@ function storeSuite(engine: 'embedded' | 'server'): void {
       assert.equal(await temp.store.countLogs({ machineId: 'BF01', fromNs: dayAgo }), 24 * 12 + 1);
     });
 
+    test('export streams every row of a multi-day range newest first, day partition by day partition', async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of temp.store.exportLogs({ machineId: 'BF01' }, 'ndjson')) chunks.push(Buffer.from(chunk));
+      const rows = Buffer.concat(chunks).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { body: string; time_unix_nano: string });
+      assert.equal(rows.length, 3 * 24 * 12);
+      for (let i = 1; i < rows.length; i += 1) assert.ok(BigInt(rows[i - 1]!.time_unix_nano) > BigInt(rows[i]!.time_unix_nano), `order at ${i}`);
+      assert.equal(rows[0]!.body, 'tick 0');
+      const ranged: Buffer[] = [];
+      const from = msToUnixNano(NOW - 30 * 3600_000);
+      for await (const chunk of temp.store.exportLogs({ machineId: 'BF01', fromNs: from, toNs: msToUnixNano(NOW - 6 * 3600_000) }, 'csv')) ranged.push(Buffer.from(chunk));
+      assert.equal(Buffer.concat(ranged).toString('utf8').trim().split('\r\n').length, 24 * 12);
+    });
+
     test('more than 100 days in one batch is split into inserts of at most 100 partitions', async () => {
       const records: LogRecord[] = [];
       for (let d = 0; d < 150; d += 1) records.push(rec(d * 86_400_000, `day ${d}`, { recordId: `long:${d}` }));

@@ -109,22 +109,37 @@ ${FINAL_SETTINGS}`;
 
   /**
    * Every matching row, newest first, as NDJSON (StoredLog objects) or CSV (CSV_EXPORT_COLUMNS, no header, CRLF),
-   * formatted by the engine and streamed as bytes in small blocks: memory stays flat whatever the result size
-   * (the engine sorts larger results on disk).
+   * formatted by the engine and streamed as bytes in small blocks, one day partition at a time (newest first): the
+   * engine sorts one day at most, JS never parses a row — memory stays flat whatever the result size.
    */
-  exportLogs(filter: LogFilter, format: 'ndjson' | 'csv', signal?: AbortSignal): AsyncIterable<Uint8Array> {
-    const { where, params } = filterSql(filter);
+  async *exportLogs(filter: LogFilter, format: 'ndjson' | 'csv', signal?: AbortSignal): AsyncIterable<Uint8Array> {
     const outer = format === 'ndjson'
       ? STORED_LOG_NAMES.join(', ')
       : CSV_EXPORT_COLUMNS.map((c) => (c === 'attributes' ? 'attributes_json AS attributes' : c)).join(', ');
-    const sql = `SELECT ${outer} FROM (
+    const days = await this.engine.query<{ id: string }>(
+      `SELECT DISTINCT partition_id AS id FROM system.parts WHERE database = {db:String} AND table = 'logs' AND active ORDER BY id DESC`,
+      { db: this.db });
+    const from = filter.fromNs === undefined ? undefined : BigInt(filter.fromNs);
+    const to = filter.toNs === undefined ? undefined : BigInt(filter.toNs);
+    for (const { id } of days) {
+      if (signal?.aborted) return;
+      const dayStartMs = Date.UTC(Number(id.slice(0, 4)), Number(id.slice(4, 6)) - 1, Number(id.slice(6, 8)));
+      if (Number.isNaN(dayStartMs)) continue;
+      let windowFrom = BigInt(dayStartMs) * 1_000_000n;
+      let windowTo = windowFrom + 86_400_000_000_000n;
+      if (from !== undefined && from > windowFrom) windowFrom = from;
+      if (to !== undefined && to < windowTo) windowTo = to;
+      if (windowFrom >= windowTo) continue;
+      const { where, params } = filterSql({ ...filter, fromNs: windowFrom.toString(), toNs: windowTo.toString() });
+      const sql = `SELECT ${outer} FROM (
 SELECT ${STORED_LOG_FIELDS}, toJSONString(attributes) AS attributes_json, ts AS _ts, record_key AS _rk
 FROM ${this.db}.logs FINAL
 WHERE ${where}
 ORDER BY _ts DESC, machine_id DESC, _rk DESC
 )
 ${FINAL_SETTINGS}, max_block_size = 4096, max_bytes_before_external_sort = 67108864, output_format_csv_crlf_end_of_line = 1`;
-    return this.engine.streamRaw(sql, params, format === 'ndjson' ? 'JSONEachRow' : 'CSV', signal);
+      yield* this.engine.streamRaw(sql, params, format === 'ndjson' ? 'JSONEachRow' : 'CSV', signal);
+    }
   }
 
   async countLogs(filter: LogFilter = {}): Promise<number> {
