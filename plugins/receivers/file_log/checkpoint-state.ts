@@ -34,10 +34,13 @@ function isFileCheckpoint(value: unknown): value is FileCheckpoint {
     typeof v.dev === 'number' && typeof v.ino === 'number';
 }
 
-/** The saved files; throws when the file exists but is not a checkpoint (the caller reports and starts fresh). */
-export async function loadCheckpoint(storageDir: string): Promise<FileCheckpoint[]> {
+/**
+ * The saved files; undefined when there is no checkpoint (the first run). Throws when the file exists but is not
+ * a checkpoint (the caller reports it and carries on as after a run whose positions are lost).
+ */
+export async function loadCheckpoint(storageDir: string): Promise<FileCheckpoint[] | undefined> {
   const document = await readCheckpoint<CheckpointDocument>(checkpointPath(storageDir));
-  if (document === undefined) return [];
+  if (document === undefined) return undefined;
   if (document.version !== 1 || !Array.isArray(document.files)) throw new Error('unknown checkpoint format');
   return document.files.filter(isFileCheckpoint);
 }

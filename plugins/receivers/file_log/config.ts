@@ -23,7 +23,7 @@ export const configSchema = {
   properties: {
     include: { ...GLOBS, minItems: 1, description: 'Globs of the files to tail (`*`, `?`, `**`, `[abc]`, `{a,b}`); relative ones from the working directory.' },
     exclude: { ...GLOBS, default: [], description: 'Globs of files not to tail, even if included.' },
-    start_at: { enum: ['beginning', 'end'], default: 'end', description: 'Where to start in files found at start-up that have no checkpoint. Files that appear later are always read from the beginning.' },
+    start_at: { enum: ['beginning', 'end'], default: 'end', description: 'Where to start in the files found at the very first start (no checkpoint yet): `end` skips their backlog. Files that appear later, or while the collector was stopped, are read from their beginning.' },
     parser: { enum: PARSERS, default: 'auto', description: 'json: one JSON object per line (PRD entry and common variants); python: `2026-01-22 14:30:15,123 - payment - ERROR - message`; none: the line is the body; auto: JSON or Python per line, else the raw line.' },
     time_zone: { enum: ['local', 'utc'], default: 'local', description: 'Zone of Python timestamps, which carry none (Python logging writes local time).' },
     poll_interval: { ...DURATION_SCHEMA, default: '200ms', description: 'How often files are checked for new lines, rotation and new files (file-system events wake it sooner).' },

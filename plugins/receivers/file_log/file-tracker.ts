@@ -30,15 +30,21 @@ export class FileTracker {
   readonly #open = new Map<string, TrackedFile>();
   #forgotten: FileCheckpoint[] = [];
   readonly #warned = new Set<string>();
+  #resumed = false;
 
   constructor(options: TrackerOptions, logger: Logger) {
     this.#options = options;
     this.#logger = logger;
   }
 
-  /** Identities from the saved checkpoint, matched against files as they are found. */
-  restore(files: readonly FileCheckpoint[]): void {
-    this.#forgotten = [...files].slice(-MAX_FORGOTTEN_FILES * 4);
+  /**
+   * Identities from the saved checkpoint, matched against files as they are found. After any earlier run
+   * (`files` defined, even empty), `start_at: end` no longer applies: a file that appeared while the collector was
+   * stopped is read from its start, not skipped.
+   */
+  restore(files: readonly FileCheckpoint[] | undefined): void {
+    this.#resumed = files !== undefined;
+    this.#forgotten = [...(files ?? [])].slice(-MAX_FORGOTTEN_FILES * 4);
   }
 
   /** Open files in reading order: the oldest first, so a rotated file is finished before its successor. */
@@ -170,7 +176,7 @@ export class FileTracker {
         if (entry.offset <= st.size) return make(entry.id, entry.offset);
         return make(this.#uniqueId(hash, st.ino), 0); // shorter than where we were: new content
       }
-      return make(this.#uniqueId(hash, st.ino), firstPoll && startAt === 'end' ? st.size : 0);
+      return make(this.#uniqueId(hash, st.ino), firstPoll && startAt === 'end' && !this.#resumed ? st.size : 0);
     } catch (error) {
       await handle.close().catch(() => undefined);
       this.#warnOnce(`open:${path}`, 'Could not read a log file; trying again at each poll.', { path, error: String(error) });

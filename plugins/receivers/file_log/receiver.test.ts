@@ -374,4 +374,44 @@ describe('file_log receiver', () => {
     assert.equal(records[1]?.severityNumber, SEVERITY.ERROR);
     assert.equal(r.settings.meter.values.get('fleetlog_receiver_file_log_joined_lines_total'), 4);
   });
+
+  test('start_at: end applies only to the first start: a file created while stopped is read from its beginning', async () => {
+    const dir = newFolder();
+    const storageDir = newFolder();
+    writeFileSync(join(dir, 'old.log'), lines(0, 10));
+    const first = await run({ include: [join(dir, '*.log')], start_at: 'end' }, { storageDir });
+    await until(() => first.settings.meter.values.get('fleetlog_receiver_file_log_open_files') === 1, 'the file to be opened');
+    appendFileSync(join(dir, 'old.log'), lines(10, 12));
+    await first.sink.waitForRecords(2);
+    await first.stop();
+    writeFileSync(join(dir, 'new.log'), lines(100, 105));
+    const second = await run({ include: [join(dir, '*.log')], start_at: 'end' }, { storageDir });
+    try {
+      await second.sink.waitForRecords(5);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await second.stop();
+    }
+    assert.deepEqual(bodies(first.sink), range(10, 12));
+    assert.deepEqual(bodies(second.sink), range(100, 105));
+  });
+
+  test('start_at: end, stopped before any new line: lines appended while stopped are read after the restart', async () => {
+    const dir = newFolder();
+    const storageDir = newFolder();
+    const path = join(dir, 'quiet.log');
+    writeFileSync(path, lines(0, 10));
+    const first = await run({ include: [path], start_at: 'end' }, { storageDir });
+    await until(() => first.settings.meter.values.get('fleetlog_receiver_file_log_open_files') === 1, 'the file to be opened');
+    await first.stop();
+    appendFileSync(path, lines(10, 15));
+    const second = await run({ include: [path], start_at: 'end' }, { storageDir });
+    try {
+      await second.sink.waitForRecords(5);
+    } finally {
+      await second.stop();
+    }
+    assert.equal(first.sink.recordCount, 0);
+    assert.deepEqual(bodies(second.sink), range(10, 15));
+  });
 });

@@ -71,7 +71,8 @@ export class FileLogReceiver implements Receiver {
     try {
       this.#tracker.restore(await loadCheckpoint(this.#settings.storageDir));
     } catch (error) {
-      this.#settings.logger.error('The file_log checkpoint is unreadable; starting without it.', {
+      this.#tracker.restore([]); // positions lost: read files again from their start rather than skip them
+      this.#settings.logger.error('The file_log checkpoint is unreadable; reading the files again from their start.', {
         code: 'FLEETLOG_ERR_CHECKPOINT_IO', error: errorMessage(error),
       });
     }
@@ -125,6 +126,8 @@ export class FileLogReceiver implements Receiver {
       const paths = await listMatchingFiles(this.#includes, this.#excludes);
       const counts = await this.#tracker.sync(paths, firstPoll);
       if (counts.truncated > 0) this.#metrics.rotations.add(counts.truncated);
+      // New files' starting positions (with start_at: end, their ends) are worth saving before any line is read.
+      if (firstPoll || counts.opened > 0 || counts.truncated > 0) this.#checkpointDirty = true;
     }
     for (const file of this.#tracker.files()) {
       if (this.#stopping) break;
