@@ -414,4 +414,24 @@ describe('file_log receiver', () => {
     assert.equal(first.sink.recordCount, 0);
     assert.deepEqual(bodies(second.sink), range(10, 15));
   });
+
+  test('copytruncate with the copy inside the glob: the copy is recognised, nothing is read twice', async () => {
+    const dir = newFolder();
+    const path = join(dir, 'ct.log');
+    writeFileSync(path, lines(0, 300));
+    const r = await run({ include: [join(dir, 'ct.log*')], start_at: 'beginning' });
+    try {
+      await r.sink.waitForRecords(300);
+      copyFileSync(path, `${path}.1`);
+      truncateSync(path, 0);
+      appendFileSync(path, lines(300, 310));
+      await r.sink.waitForRecords(310);
+      appendFileSync(path, lines(310, 320));
+      await r.sink.waitForRecords(320);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    } finally {
+      await r.stop();
+    }
+    assert.deepEqual(bodies(r.sink), range(0, 320));
+  });
 });
