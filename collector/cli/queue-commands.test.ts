@@ -55,13 +55,15 @@ test('queue inspect shows queued records, dead letters and the lock state; repla
   const running = await run(['queue', 'inspect', '--config', 'site.yaml'], dir);
   assert.match(running.stdout, /running \(pid \d+\)/);
   await q.close();
-  // The lock names a live process that is not this one: the replay refuses.
+  // The lock names a live process that is not this one: the files are handed to it through the replay inbox.
+  await new DeadLetters(queueDir, 'null_out/cloud').write([batchOf(200, 2)], '400 bad', 2);
   const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
   try {
     await writeFile(join(queueDir, 'queue.lock'), `${other.pid}\n`);
-    const refused = await run(['queue', 'replay-dead-letters', '--config', 'site.yaml', '--exporter', 'null_out/cloud'], dir);
-    assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /in use by process \d+ .*stop it first/);
+    const handed = await run(['queue', 'replay-dead-letters', '--config', 'site.yaml', '--exporter', 'null_out/cloud'], dir);
+    assert.equal(handed.code, 0, handed.stderr);
+    assert.match(handed.stdout, /Handed 1 dead-letter file of null_out\/cloud to the running collector \(pid \d+\)/);
+    assert.equal((await readdir(join(queueDir, 'replay-inbox'))).length, 1);
   } finally {
     other.kill('SIGKILL');
     await rm(join(queueDir, 'queue.lock'), { force: true });
@@ -82,9 +84,9 @@ test('queue inspect shows queued records, dead letters and the lock state; repla
 
   const replay = await run(['queue', 'replay-dead-letters', '--config', 'site.yaml', '--exporter', 'null_out/cloud'], dir);
   assert.equal(replay.code, 0, replay.stderr);
-  assert.match(replay.stdout, /Re-queued 3 records from 1 dead-letter file/);
+  assert.match(replay.stdout, /Re-queued 5 records from 2 dead-letter files/);
   const after = await inspectQueue(queueDir);
-  assert.equal(after.queuedRecords, 15);
+  assert.equal(after.queuedRecords, 17);
   assert.equal(after.deadLetterRecords, 0);
   assert.deepEqual((await readdir(join(queueDir, 'dead-letters'))).filter((n) => n.endsWith('.ndjson')), []);
 }));

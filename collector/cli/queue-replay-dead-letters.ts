@@ -11,9 +11,9 @@ export const queueReplayDeadLettersCommand: Command = {
   help: [
     'Usage: fleetlog queue replay-dead-letters --config FILE --exporter ID',
     '',
-    'Appends the records of every dead-letter file of the exporter to its queue, then deletes the file. Run it with',
-    'the collector stopped (the queue is locked while it runs); the records are sent at its next start. Lines that',
-    'are not records are kept in a .unreadable file beside.',
+    'Appends the records of every dead-letter file of the exporter to its queue, then deletes the file; they are',
+    'sent at the next start. While a collector runs, the files are handed to it instead (moved into the queue\'s',
+    'replay-inbox/) and it re-queues them at once. Lines that are not records are kept in a .unreadable file beside.',
     '',
     'Example: fleetlog queue replay-dead-letters --config /etc/fleetlog/site.yaml --exporter otlp_http/cloud',
   ].join('\n'),
@@ -32,6 +32,10 @@ export const queueReplayDeadLettersCommand: Command = {
     }
     try {
       const report = await replayDeadLetters(queue.directory, queue.delivery);
+      if (report.handedToPid !== undefined) {
+        io.stdout.write(`Handed ${report.files} dead-letter file${report.files === 1 ? '' : 's'} of ${queue.id} to the running collector (pid ${report.handedToPid}); it re-queues them now.\n`);
+        return 0;
+      }
       io.stdout.write(`Re-queued ${report.records} records from ${report.files} dead-letter file${report.files === 1 ? '' : 's'} of ${queue.id}.${report.badLines > 0 ? ` ${report.badLines} unreadable lines kept in .unreadable files.` : ''}\n`);
       return 0;
     } catch (error) {

@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPermanentError } from '../component/errors.js';
-import { sendOk, sendRetry } from '../component/send-result.js';
+import { sendDrop, sendOk, sendRetry } from '../component/send-result.js';
 import { DELIVERY_METRIC_NAMES } from './delivery-metrics.js';
 import { createDeliveryNode } from './delivery-node.js';
+import { handToInbox } from './replay-inbox.js';
 import { RecordingMeter, ScriptedExporter, batchOf, fastConfig, seqsOf, testSettings, until, withTempDir } from './test-support.js';
 
 test('records queued while the destination is down are delivered after a restart, in order', () => withTempDir(async (dir) => {
@@ -144,5 +145,20 @@ test('idle means idle: once drained, nothing in the queue folder changes and no 
   const before = await snapshot();
   await new Promise((resolve) => setTimeout(resolve, 1_200));
   assert.equal(await snapshot(), before);
+  await node.shutdown();
+}));
+
+test('dead letters handed to a running node through the replay inbox are re-queued and sent', () => withTempDir(async (dir) => {
+  let refuse = true;
+  const exporter = new ScriptedExporter(() => (refuse ? sendDrop('400 schema') : sendOk()));
+  const node = createDeliveryNode({ settings: testSettings(), exporter, directory: dir, config: fastConfig() });
+  await node.start();
+  await node.consume(batchOf(0, 4));
+  await until(() => node.stats().deadLetteredRecords === 4, 5_000, 'dead-lettered');
+  refuse = false;
+  assert.equal(await handToInbox(dir), 1);
+  await until(() => seqsOf(exporter.accepted).length === 4, 5_000, 're-queued from the inbox and sent');
+  assert.deepEqual(seqsOf(exporter.accepted), [0, 1, 2, 3]);
+  await until(async () => (await readdir(join(dir, 'replay-inbox'))).length === 0, 5_000, 'inbox emptied');
   await node.shutdown();
 }));

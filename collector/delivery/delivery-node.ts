@@ -10,6 +10,7 @@ import { DeliveryMetrics } from './delivery-metrics.js';
 import { DiskQueue } from './disk-queue.js';
 import { MemoryQueue } from './memory-queue.js';
 import { writeQueueStatus } from './queue-status.js';
+import { importInbox, watchInbox } from './replay-inbox.js';
 import { SendLoop } from './send-loop.js';
 import type { DeliveryQueue } from './queue.js';
 import type { DeliveryNode, DeliveryNodeOptions, DeliveryStats } from './types.js';
@@ -34,6 +35,8 @@ class DeliveryNodeImpl implements DeliveryNode {
   #stopped: Promise<void> | undefined;
   #gaugeTimer: NodeJS.Timeout | undefined;
   #statusTimer: NodeJS.Timeout | undefined;
+  #stopInboxWatch: (() => void) | undefined;
+  #inboxImport: Promise<void> = Promise.resolve();
   /** Sends are failing (reported as recoverable_error until one succeeds). */
   #degraded = false;
 
@@ -86,6 +89,10 @@ class DeliveryNodeImpl implements DeliveryNode {
       }
       await this.#o.exporter.start();
       this.#loop.start();
+      if (this.#o.config.queue.enabled) {
+        await this.#importInbox();
+        this.#stopInboxWatch = await watchInbox(this.#o.directory, () => { void this.#importInbox(); });
+      }
       this.#refreshGauges();
     })();
     return this.#started;
@@ -112,12 +119,29 @@ class DeliveryNodeImpl implements DeliveryNode {
         }
       }
       this.#stopGaugeTimer();
+      this.#stopInboxWatch?.();
+      await this.#inboxImport;
       if (this.#statusTimer !== undefined) clearTimeout(this.#statusTimer);
       await this.#queue.close();
       await this.#writeStatus();
       await this.#o.exporter.shutdown();
     })();
     return this.#stopped;
+  }
+
+  /** Re-queues dead letters handed over by `fleetlog queue replay-dead-letters` (one import at a time). */
+  #importInbox(): Promise<void> {
+    this.#inboxImport = this.#inboxImport.then(async () => {
+      if (this.#stopped) return;
+      try {
+        const report = await importInbox(this.#o.directory, (batch) => this.#queue.append(batch));
+        if (report.files > 0) this.#o.settings.logger.info('Re-queued dead letters.', { ...report });
+        this.#refreshGauges();
+      } catch (error) {
+        this.#o.settings.logger.warn('Could not re-queue dead letters from the replay inbox; they stay there.', { error: errorMessage(error) });
+      }
+    });
+    return this.#inboxImport;
   }
 
   stats(): DeliveryStats {

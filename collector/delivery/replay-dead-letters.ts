@@ -1,23 +1,27 @@
 // `fleetlog queue replay-dead-letters`: puts dead-lettered records back into the exporter's queue (after the cause
-// was fixed), file by file; a file is deleted only once its records are durable in the queue. The queue must not
-// be in use (stop the collector first): the queue lock enforces it.
+// was fixed), file by file; a file is deleted only once its records are durable in the queue. When a collector
+// holds the queue, the files are moved into its replay inbox instead and it re-queues them (replay-inbox.ts).
 import { writeCheckpoint } from './checkpoint-file.js';
 import type { DeliveryConfig } from './config.js';
 import { DeadLetters } from './dead-letters.js';
 import { DiskQueue } from './disk-queue.js';
 import { lockOwner } from './queue-lock.js';
-import { FleetlogError } from '../component/errors.js';
+import { handToInbox, importInbox } from './replay-inbox.js';
 
 export interface ReplayReport {
   files: number;
   records: number;
   badLines: number;
+  /** Set when the files were handed to a running collector (its pid), which re-queues them itself. */
+  handedToPid?: number;
 }
 
 export async function replayDeadLetters(directory: string, config: DeliveryConfig): Promise<ReplayReport> {
   const owner = await lockOwner(directory);
   if (owner !== undefined && owner !== process.pid) {
-    throw new FleetlogError('FLEETLOG_ERR_QUEUE_IO', `The queue is in use by process ${owner} (a running collector): stop it first, then replay; the records go out at its next start.`);
+    // A running collector holds the queue: hand the files to it through the replay inbox.
+    const files = await handToInbox(directory);
+    return { files, records: 0, badLines: 0, handedToPid: owner };
   }
   const queue = new DiskQueue({ ...config.queue, directory, fullWaitMs: 30_000 });
   await queue.open();
@@ -33,6 +37,11 @@ export async function replayDeadLetters(directory: string, config: DeliveryConfi
       report.records += records;
       report.badLines += badLines;
     }
+    // Files handed to a collector that stopped before taking them.
+    const inbox = await importInbox(directory, (batch) => queue.append(batch));
+    report.files += inbox.files;
+    report.records += inbox.records;
+    report.badLines += inbox.badLines;
   } finally {
     await queue.close();
   }
