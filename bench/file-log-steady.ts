@@ -3,9 +3,14 @@
 // at `--rate` lines/s (in 20 ms ticks) for `--seconds`; the collector's CPU is sampled from /proc after a
 // warm-up, and every line is checked to have arrived.
 //
-//   node --import tsx bench/file-log-steady.ts [--rate 5000] [--seconds 30]
+//   node --import tsx bench/file-log-steady.ts [--rate 5000] [--seconds 30] [--exporter file|otlp_http]
+//
+// With `--exporter otlp_http` the collector sends (protobuf, gzip) to a sink in this process that answers 200
+// to every request; "delivered" is then the collector's own fleetlog_exporter_sent_records_total.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { appendFileSync, createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +23,8 @@ const argValue = (name: string, fallback: number): number => {
 };
 const RATE = argValue('--rate', 5000);
 const SECONDS = argValue('--seconds', 30);
+const EXPORTER = args.includes('--exporter') ? args[args.indexOf('--exporter') + 1] : 'file';
+if (EXPORTER !== 'file' && EXPORTER !== 'otlp_http') throw new Error(`--exporter file|otlp_http, not ${EXPORTER}`);
 const WARMUP_SECONDS = 3;
 const TICK_MS = 20;
 
@@ -46,16 +53,41 @@ try {
   const output = join(dir, 'out.jsonl');
   const config = join(dir, 'collector.yaml');
   writeFileSync(input, '');
+  let requests = 0;
+  const sink = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      requests += 1;
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  sink.listen(0, '127.0.0.1');
+  await once(sink, 'listening');
+  const metricsPort = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const port = (probe.address() as AddressInfo).port;
+      probe.close(() => resolve(port));
+    });
+  });
+  const exporterYaml = EXPORTER === 'file'
+    ? `file: { path: ${output}, max_bytes: 4GiB }`
+    : `otlp_http: { endpoint: 'http://127.0.0.1:${(sink.address() as AddressInfo).port}' }`;
   writeFileSync(config, `
 receivers:
   file_log: { include: [${input}], parser: python, start_at: beginning }
 exporters:
-  file: { path: ${output}, max_bytes: 4GiB }
+  ${exporterYaml}
 service:
   storage: { directory: ${join(dir, 'data')} }
+  telemetry: { metrics: { address: 127.0.0.1:${metricsPort} } }
   pipelines:
-    logs: { receivers: [file_log], exporters: [file] }
+    logs: { receivers: [file_log], exporters: [${EXPORTER}] }
 `);
+  const sentRecords = async (): Promise<number> => {
+    const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()).catch(() => '');
+    return text.split('\n').filter((l) => l.startsWith('fleetlog_exporter_sent_records_total'))
+      .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+  };
   const child = spawn(process.execPath, [join(repo, 'bin', 'fleetlog.js'), 'collector', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
@@ -93,13 +125,15 @@ service:
   const cpu = cpuSeconds(pid) - cpuAtWarm;
   const hwm = rssMiB(pid, 'VmHWM');
   const drainDeadline = Date.now() + 30_000;
-  while ((await countLines(output).catch(() => 0)) < written && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 200));
+  while ((await sentRecords()) < written && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 200));
+  const sent = await sentRecords();
   child.kill('SIGTERM');
   await once(child, 'exit');
-  const delivered = await countLines(output);
-  process.stdout.write(`rate ${RATE} lines/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up): ${written} lines written, ${delivered} delivered\n`);
+  sink.close();
+  const delivered = EXPORTER === 'file' ? await countLines(output) : sent;
+  process.stdout.write(`exporter ${EXPORTER}: rate ${RATE} lines/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up): ${written} lines written, ${delivered} delivered${EXPORTER === 'otlp_http' ? ` in ${requests} requests` : ''}\n`);
   process.stdout.write(`collector CPU ${(cpu / measured * 100).toFixed(1)} % of one core; RSS peak sampled ${peakRss.toFixed(1)} MiB, VmHWM ${hwm.toFixed(1)} MiB\n`);
-  process.stdout.write(`${JSON.stringify({ rate: RATE, seconds: SECONDS, written, delivered, cpuPercent: Number((cpu / measured * 100).toFixed(1)), rssPeakMiB: Number(peakRss.toFixed(1)), hwmMiB: Number(hwm.toFixed(1)) })}\n`);
+  process.stdout.write(`${JSON.stringify({ exporter: EXPORTER, rate: RATE, seconds: SECONDS, written, delivered, cpuPercent: Number((cpu / measured * 100).toFixed(1)), rssPeakMiB: Number(peakRss.toFixed(1)), hwmMiB: Number(hwm.toFixed(1)) })}\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
