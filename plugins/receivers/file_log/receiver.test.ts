@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import { PermanentError, SEVERITY, type LogBatch, type LogsConsumer } from '../../../collector/component/index.js';
 import { LogsSink, configFor, createNopSettings, describeComponentContract, type TestSettings } from '../../../collector/testkit/index.js';
 import { CHECKPOINT_FILE_NAME } from './checkpoint-state.js';
+import { SHUTDOWN_GRACE_MS } from './receiver.js';
 import type { FileLogConfig } from './config.js';
 import factory from './index.js';
 
@@ -433,5 +434,27 @@ describe('file_log receiver', () => {
       await r.stop();
     }
     assert.deepEqual(bodies(r.sink), range(0, 320));
+  });
+
+  test('shutdown does not hang on a batch downstream never accepts: after the grace the lines are left for the next run', async () => {
+    const dir = newFolder();
+    const storageDir = newFolder();
+    const path = join(dir, 'stuck.log');
+    writeFileSync(path, lines(0, 5));
+    let calls = 0;
+    const stuck: LogsConsumer = { consume: () => { calls += 1; return new Promise<void>(() => { /* never */ }); } };
+    const first = await run({ include: [path], start_at: 'beginning' }, { storageDir, next: stuck });
+    await until(() => calls === 1, 'the batch to be offered');
+    const started = Date.now();
+    await first.stop();
+    const took = Date.now() - started;
+    assert.ok(took >= SHUTDOWN_GRACE_MS - 100 && took < SHUTDOWN_GRACE_MS + 2_000, `shutdown took ${took} ms`);
+    const second = await run({ include: [path], start_at: 'beginning' }, { storageDir });
+    try {
+      await second.sink.waitForRecords(5);
+    } finally {
+      await second.stop();
+    }
+    assert.deepEqual(bodies(second.sink), range(0, 5));
   });
 });

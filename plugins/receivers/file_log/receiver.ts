@@ -5,7 +5,7 @@
 import { basename, dirname } from 'node:path';
 import {
   errorMessage, isPermanentError, nowUnixNano,
-  type LogRecord, type LogsConsumer, type Receiver, type Settings,
+  type LogBatch, type LogRecord, type LogsConsumer, type Receiver, type Settings,
 } from '../../../collector/component/index.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint-state.js';
 import type { FileLogOptions } from './config.js';
@@ -28,6 +28,8 @@ export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 export const RETIRE_AFTER_POLLS = 3;
 /** Shortest gap between two cycles when file-system events keep coming. */
 export const MIN_CYCLE_GAP_MS = 100;
+/** How long shutdown waits for a batch downstream has not yet accepted before leaving it to the next run. */
+export const SHUTDOWN_GRACE_MS = 2_000;
 const BACKOFF_INITIAL_MS = 50;
 const BACKOFF_MAX_MS = 5_000;
 
@@ -52,6 +54,9 @@ export class FileLogReceiver implements Receiver {
   #lastFullCycleMs = 0;
   #degraded = false;
   #loggedErrors = new Set<string>();
+  #graceTimer: NodeJS.Timeout | undefined;
+  #graceOver = false;
+  #abandon: () => void = () => undefined;
 
   constructor(settings: Settings, options: FileLogOptions, next: LogsConsumer, cwd = process.cwd()) {
     this.#settings = settings;
@@ -89,7 +94,12 @@ export class FileLogReceiver implements Receiver {
     this.#stopping = true;
     this.#watcher.close();
     this.#wake?.();
+    this.#graceTimer = setTimeout(() => {
+      this.#graceOver = true;
+      this.#abandon();
+    }, SHUTDOWN_GRACE_MS);
     await this.#loop;
+    clearTimeout(this.#graceTimer);
     await this.#writeCheckpoint(true);
     await this.#tracker.closeAll();
   }
@@ -228,7 +238,7 @@ export class FileLogReceiver implements Receiver {
     let backoffMs = BACKOFF_INITIAL_MS;
     for (;;) {
       try {
-        await this.#next.consume(batch);
+        if (!(await this.#consumeUnlessAbandoned(batch))) return false;
         break;
       } catch (error) {
         if (isPermanentError(error)) {
@@ -245,6 +255,20 @@ export class FileLogReceiver implements Receiver {
     this.#commit(file, end);
     await this.#writeCheckpoint(false);
     return true;
+  }
+
+  /**
+   * next.consume(batch), unless shutdown's grace runs out first (downstream blocked: a full queue with nowhere
+   * to send): then false, and the batch's lines stay after the checkpoint, to be read again after a restart.
+   */
+  async #consumeUnlessAbandoned(batch: LogBatch): Promise<boolean> {
+    if (this.#graceOver) return false;
+    const abandoned = new Promise<false>((resolve) => { this.#abandon = () => resolve(false); });
+    try {
+      return await Promise.race([this.#next.consume(batch).then(() => true as const), abandoned]);
+    } finally {
+      this.#abandon = () => undefined;
+    }
   }
 
   #commit(file: TrackedFile, end: number): void {
