@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -122,5 +123,43 @@ describe('file exporter', () => {
     assert.deepEqual(perm.settings.statuses, ['recoverable_error', 'ok']);
     await perm.exporter.shutdown();
     perm.settings.cleanup();
+  });
+
+  test('a full disk is retried (ENOSPC), leaves no partial line, and the batch goes through once there is room', async (t) => {
+    const full = create({ path: '/dev/full' });
+    const result = await full.exporter.send(makeBatch(3), signal);
+    assert.equal(result.outcome, 'retry');
+    assert.match((result as { reason: string }).reason, /ENOSPC/);
+    await full.exporter.shutdown();
+    full.settings.cleanup();
+
+    const mountPoint = newFolder();
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mountPoint]).status !== 0) {
+      t.skip('cannot mount a small tmpfs here (needs root)');
+      return;
+    }
+    try {
+      const path = join(mountPoint, 'out.jsonl');
+      const { exporter, settings } = create({ path, max_bytes: 0 });
+      writeFileSync(join(mountPoint, 'filler'), Buffer.alloc(40 * 1024));
+      let sent = 0;
+      let outcome = 'ok';
+      for (let i = 0; i < 100 && outcome === 'ok'; i += 1) {
+        outcome = (await exporter.send(makeBatch(5), signal)).outcome;
+        if (outcome === 'ok') sent += 5;
+      }
+      assert.equal(outcome, 'retry', 'the disk filled up');
+      const text = readFileSync(path, 'utf8');
+      assert.ok(text === '' || text.endsWith('\n'), 'no partial line after ENOSPC');
+      assert.equal(readLines(path).length, sent);
+      rmSync(join(mountPoint, 'filler'));
+      assert.equal((await exporter.send(makeBatch(5), signal)).outcome, 'ok');
+      assert.equal(readLines(path).length, sent + 5);
+      assert.deepEqual(settings.statuses, ['recoverable_error', 'ok']);
+      await exporter.shutdown();
+      settings.cleanup();
+    } finally {
+      spawnSync('umount', [mountPoint]);
+    }
   });
 });

@@ -83,10 +83,23 @@ export class FileExporter implements Exporter {
     await (this.#handle ?? handle).datasync();
   }
 
+  /** Appends the lines; on failure (ENOSPC mid-write) cuts the file back so that no partial line stays in it. */
   async #flush(lines: string[], bytes: number): Promise<void> {
     if (lines.length === 0) return;
     const handle = await this.#open();
-    await handle.write(lines.join(''));
+    const before = this.#size;
+    try {
+      // A write may be short (a nearly full disk): keep writing the rest; the next write then reports ENOSPC.
+      const buffer = Buffer.from(lines.join(''));
+      for (let offset = 0; offset < buffer.length;) {
+        const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset);
+        if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+        offset += bytesWritten;
+      }
+    } catch (error) {
+      await handle.truncate(before).catch(() => undefined);
+      throw error;
+    }
     this.#size += bytes;
   }
 
