@@ -15,6 +15,10 @@ export interface CollectorProcessOptions {
   readonly cwd?: string;
   /** Append the collector's stdout and stderr (its own logs, JSON lines) to this file; default: kept in memory. */
   readonly logFile?: string;
+  /** The script to run instead of bin/fleetlog.js (e.g. a compiled collector/cli/main.js). */
+  readonly entry?: string;
+  /** Node options before the script (e.g. `--cpu-prof`). */
+  readonly execArgv?: readonly string[];
 }
 
 export interface CollectorProcess {
@@ -35,7 +39,7 @@ const STARTED = '"msg":"Collector started."';
 
 export function startCollectorProcess(options: CollectorProcessOptions): CollectorProcess {
   const fd = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
-  const child = spawn(process.execPath, [FLEETLOG_BIN, 'collector', '--config', options.configFile], {
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), options.entry ?? FLEETLOG_BIN, 'collector', '--config', options.configFile], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, ...options.env },
     stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd],
