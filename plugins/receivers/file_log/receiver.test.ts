@@ -457,4 +457,18 @@ describe('file_log receiver', () => {
     }
     assert.deepEqual(bodies(second.sink), range(0, 5));
   });
+
+  test('encoding: latin1 files are decoded as Latin-1', async () => {
+    const dir = newFolder();
+    const path = join(dir, 'l1.log');
+    writeFileSync(path, Buffer.from('2026-01-22 14:30:15,123 - caf\xe9 - INFO - T\xfcr offen\n', 'latin1'));
+    const r = await run({ include: [path], start_at: 'beginning', encoding: 'latin1' });
+    try {
+      await r.sink.waitForRecords(1);
+    } finally {
+      await r.stop();
+    }
+    assert.equal(r.sink.records()[0]?.body, 'Tür offen');
+    assert.equal(r.sink.records()[0]?.attributes.component, 'café');
+  });
 });
