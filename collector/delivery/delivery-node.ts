@@ -109,7 +109,7 @@ class DeliveryNodeImpl implements DeliveryNode {
 
   shutdown(): Promise<void> {
     this.#stopped ??= (async () => {
-      const deadlineMs = Date.now() + (this.#o.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+      const deadlineMs = performance.now() + (this.#o.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
       if (this.#started) {
         try {
           await this.#started;

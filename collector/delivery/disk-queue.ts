@@ -270,7 +270,7 @@ export class DiskQueue implements DeliveryQueue {
       encoded = encoded.filter((r) => !oversize.includes(r));
     }
     const chunkBytes = Math.max(1, Math.floor(this.#o.maxBytes / 4));
-    let deadline: number | undefined = Date.now() + this.#o.fullWaitMs;
+    let deadline: number | undefined = performance.now() + this.#o.fullWaitMs;
     for (let start = 0; start < encoded.length;) {
       let end = start + 1;
       let bytes = frameBytes(resourceKey, encoded.slice(start, end));
@@ -332,7 +332,7 @@ export class DiskQueue implements DeliveryQueue {
       }
       // Block: what is written so far is confirmed first, then this append waits for acknowledgements to free room.
       await this.#commit(written);
-      const remaining = deadline === undefined ? undefined : deadline - Date.now();
+      const remaining = deadline === undefined ? undefined : deadline - performance.now();
       if (remaining !== undefined && remaining <= 0) {
         const s = this.stats();
         throw new FleetlogError('FLEETLOG_ERR_QUEUE_FULL', `The queue is full (${s.queuedBytes} of ${this.#o.maxBytes} bytes, min_free_bytes ${this.#o.minFreeBytes}); try again later.`);

@@ -47,7 +47,7 @@ export class MemoryQueue implements DeliveryQueue {
     const resourceKey = resourceKeyOf(batch.resource);
     const { maxBytes } = this.#options;
     const oversize: LogRecord[] = [];
-    const deadline = Date.now() + this.#options.fullWaitMs;
+    const deadline = performance.now() + this.#options.fullWaitMs;
     let admitted = 0;
     let dropped = 0;
     for (const record of batch.records) {
@@ -66,7 +66,7 @@ export class MemoryQueue implements DeliveryQueue {
             break;
           }
         }
-        const remaining = admitted === 0 ? deadline - Date.now() : undefined;
+        const remaining = admitted === 0 ? deadline - performance.now() : undefined;
         if (remaining !== undefined && remaining <= 0) {
           this.#countDropped(dropped);
           throw new FleetlogError('FLEETLOG_ERR_QUEUE_FULL', `The in-memory queue is full (${this.#bytes} of ${maxBytes} bytes).`);

@@ -47,6 +47,8 @@ export class SendLoop {
   /** Aborts the send in flight (at the shutdown deadline). */
   #sendAbort = new AbortController();
   #draining = false;
+  /** The batch head and when (performance.now()) the loop first saw it. */
+  #head: { seq: number; seenAtMs: number } | undefined;
   #done: Promise<void> | undefined;
 
   constructor(options: SendLoopOptions) {
@@ -77,15 +79,15 @@ export class SendLoop {
     return this.#pending[0]?.enqueuedAtMs;
   }
 
-  /** Sends what can be sent until the deadline without waiting for batches to fill or backing off. */
+  /** Sends what can be sent until the deadline (performance.now() time) without waiting for batches to fill or backing off. */
   async drain(deadlineMs: number): Promise<void> {
     this.#draining = true;
     this.#stop.abort();
-    const timer = setTimeout(() => this.#sendAbort.abort(), Math.max(0, deadlineMs - Date.now()));
+    const timer = setTimeout(() => this.#sendAbort.abort(), Math.max(0, deadlineMs - performance.now()));
     try {
       this.start();
       // An exporter that ignores its abort signal cannot hold the shutdown beyond the deadline (plus a grace).
-      await Promise.race([this.#done, sleep(Math.max(0, deadlineMs - Date.now()) + 250)]);
+      await Promise.race([this.#done, sleep(Math.max(0, deadlineMs - performance.now()) + 250)]);
     } finally {
       clearTimeout(timer);
     }
@@ -129,7 +131,10 @@ export class SendLoop {
         count += 1;
         bytes += entry.bytes;
       }
-      const waitMs = first.enqueuedAtMs + maxAgeMs - Date.now();
+      // Wall clocks jump on a Pi (no RTC until NTP): the wait also ends max_age after this loop first saw the
+      // record (monotonic time), whatever its append time says.
+      if (this.#head?.seq !== first.seq) this.#head = { seq: first.seq, seenAtMs: performance.now() };
+      const waitMs = Math.min(first.enqueuedAtMs + maxAgeMs - Date.now(), this.#head.seenAtMs + maxAgeMs - performance.now());
       if (closed || this.#draining || waitMs <= 0) return count;
       // Whichever of the two waits loses is cancelled, so no timer or listener outlives the race.
       const race = new AbortController();
@@ -151,7 +156,7 @@ export class SendLoop {
     const firstSeq = records[0]!.seq;
     const lastSeq = records[records.length - 1]!.seq;
     const { retry } = this.#o.config;
-    const startedAtMs = Date.now();
+    const startedAtMs = performance.now();
     for (let attempt = 0; ; attempt += 1) {
       if (this.#sendAbort.signal.aborted) return false;
       let result: SendResult;
@@ -174,7 +179,7 @@ export class SendLoop {
       this.#noteError(result.reason);
       this.counters.sendFailedRecords += records.length;
       this.#o.metrics.sendFailedRecords.add(records.length);
-      if (retry.maxElapsedMs > 0 && Date.now() - startedAtMs >= retry.maxElapsedMs) {
+      if (retry.maxElapsedMs > 0 && performance.now() - startedAtMs >= retry.maxElapsedMs) {
         await this.#deadLetter(batch, `gave up after retry.max_elapsed (${retry.maxElapsedMs} ms): ${result.reason}`, firstSeq, lastSeq);
         return true;
       }
