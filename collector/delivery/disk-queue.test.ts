@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPermanentError } from '../component/errors.js';
 import type { LogBatch } from '../component/log-record.js';
@@ -262,4 +262,24 @@ test('a batch larger than the whole queue goes in chunks as the reader drains; a
   await strict.open();
   await assert.rejects(strict.append(huge), (e: unknown) => isPermanentError(e), 'without oversize the record is refused for good');
   await strict.close();
+}));
+
+test('an unreadable segment is moved to quarantine and counted; the start goes on', () => withTempDir(async (dir) => {
+  const q = queue(dir, { segmentBytes: 4096 });
+  await q.open();
+  for (let i = 0; i < 30; i += 1) await q.append(batchOf(i * 5, 5));
+  await q.close();
+  const files = await segmentFiles(dir);
+  // A directory where a segment file should be: reading it fails with EISDIR, like an I/O error would.
+  const victim = join(dir, files[1]!);
+  await rm(victim);
+  await mkdir(victim);
+  const again = queue(dir, { segmentBytes: 4096 });
+  await again.open();
+  assert.equal(again.recovery.corruptRegions, 1);
+  assert.equal(again.recovery.quarantined.length, 1);
+  const seqs = seqAttr(await readAll(again));
+  assert.ok(seqs.length > 0 && seqs.length < 150);
+  assert.ok(!(await segmentFiles(dir)).includes(files[1]!));
+  await again.close();
 }));

@@ -3,7 +3,7 @@
 // kept with checkpoint-file.ts. A segment is deleted only when every record in it is acknowledged.
 //
 // Folder layout:  seg-<first seq>.log …  ack.pos  ack.json  queue.lock  status.json  dead-letters/  quarantine/
-import { mkdir, open, readdir, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../component/contract.js';
 import { FleetlogError, PermanentError, errorMessage } from '../component/errors.js';
@@ -16,7 +16,7 @@ import { Notifier } from './notifier.js';
 import { NO_QUEUE_EVENTS, evictionClass, resourceKeyOf, type DeliveryQueue, type QueueEvents, type QueueStats, type QueuedRecord } from './queue.js';
 import { acquireQueueLock } from './queue-lock.js';
 import { BODY_HEADER_BYTES, FRAME_PREFIX_BYTES, KIND_RECORD, KIND_RESOURCE, encodeFrame, scanFrames, type ScannedFrame } from './segment-format.js';
-import { fsyncDirectory, quarantineCopy, readSegment, rewriteSegment } from './segment-files.js';
+import { QUARANTINE_DIRECTORY, fsyncDirectory, quarantineCopy, readSegment, rewriteSegment } from './segment-files.js';
 import { SEGMENT_PATTERN, metaFromFrames, newSegmentMeta, noteRecord, segmentName, type SegmentMeta } from './segment-meta.js';
 
 const DEFAULT_ACK_PERSIST_DELAY_MS = 100;
@@ -181,7 +181,15 @@ export class DiskQueue implements DeliveryQueue {
     let maxSeq = 0;
     for (const [index, name] of segmentNames.entries()) {
       const meta = newSegmentMeta(this.directory, name);
-      const { buf, scan } = await readSegment(meta.path);
+      let read: Awaited<ReturnType<typeof readSegment>>;
+      try {
+        read = await readSegment(meta.path);
+      } catch (error) {
+        // An unreadable file (I/O error) must not stop the start: it is moved aside and counted.
+        await this.#quarantineUnreadable(meta.path, name, error);
+        continue;
+      }
+      const { buf, scan } = read;
       let frames = scan.frames;
       let bytes = buf.length;
       if (scan.corrupt.length > 0) {
@@ -218,6 +226,20 @@ export class DiskQueue implements DeliveryQueue {
     this.#lastReadSeq = this.#ackedSeq;
     this.recovery.segments = this.#segments.length;
     this.recovery.records = this.#unacked;
+  }
+
+  async #quarantineUnreadable(path: string, name: string, error: unknown): Promise<void> {
+    this.#countCorrupt(1);
+    this.recovery.corruptRegions += 1;
+    const target = join(this.directory, QUARANTINE_DIRECTORY, `${name}.unreadable.${Date.now()}`);
+    try {
+      await mkdir(join(this.directory, QUARANTINE_DIRECTORY), { recursive: true });
+      await rename(path, target);
+      this.recovery.quarantined.push(target);
+    } catch {
+      // Leave it; the next start tries again.
+    }
+    this.#o.logger?.error('A queue segment could not be read; moved it to quarantine.', { code: 'FLEETLOG_ERR_QUEUE_CORRUPT', segment: name, error: errorMessage(error) });
   }
 
   // ── append ─────────────────────────────────────────────────────────────────────────────────────────────────────
