@@ -11,7 +11,7 @@ test('SIGKILL ×10 at random moments: every sequence number reaches both exporte
   console.log(`crash test (seed ${seed}): ${result.lines} lines, ${result.kills} kills (${result.killsBeforeStarted} during start-up), ${result.rotations} rotations, ` +
     `file: ${result.file.lost} lost / ${result.file.duplicates} duplicates, http: ${result.http.lost} lost / ${result.http.duplicates} duplicates ` +
     `(${result.http.requests} requests, ${result.http.refused} refused, ${result.http.cutOff} cut off), ${(result.elapsedMs / 1000).toFixed(1)} s`);
-  assert.ok(result.lines > 10_000, 'the writer kept its pace');
+  assert.ok(result.lines > 5_000, 'the writer kept its pace');
   assert.ok(result.rotations >= 3, 'the file was rotated several times');
   assert.ok(result.http.refused > 0 && result.http.cutOff >= 0);
   assert.deepEqual({ lost: result.file.lost, first: result.file.firstLost }, { lost: 0, first: [] }, 'file exporter: 0 lost');
