@@ -77,6 +77,7 @@ test('queue inspect shows queued records, dead letters and the lock state; repla
   assert.match(inspected.stdout, /dead letters: +3 records in 1 file/);
   assert.match(inspected.stdout, /oldest unsent: +\d+s ago/);
   assert.match(inspected.stdout, /not running/);
+  assert.match(inspected.stdout, /replay inbox: +1 file\(s\) handed to the collector/);
 
   const json = await run(['queue', 'inspect', '--config', 'site.yaml', '--json', '--exporter', 'null_out/cloud'], dir);
   const parsed = JSON.parse(json.stdout) as { exporter: string; queuedRecords: number; deadLetterRecords: number };

@@ -25,6 +25,8 @@ function describe(id: string, q: QueueInspection, nowMs: number): string {
   lines.push(`  oldest unsent: ${q.oldestUnsentAtMs === undefined ? '-' : `${formatAge((nowMs - q.oldestUnsentAtMs) / 1000)} ago`}`);
   lines.push(`  dead letters:  ${q.deadLetterRecords} records in ${q.deadLetterFiles} file${q.deadLetterFiles === 1 ? '' : 's'}`);
   lines.push(`  last error:    ${q.status?.lastError === undefined ? '-' : `${q.status.lastError} (${q.status.lastErrorAt ?? '?'})`}`);
+  if (q.replayInboxFiles > 0) lines.push(`  replay inbox:  ${q.replayInboxFiles} file(s) handed to the collector, not yet re-queued`);
+  if (q.quarantinedFiles > 0) lines.push(`  quarantine:    ${q.quarantinedFiles} damaged segment copy(ies) in ${q.directory}/quarantine`);
   if (q.corruptRegions > 0) lines.push(`  damaged:       ${q.corruptRegions} region(s) failed their checksum (repaired at the next start)`);
   lines.push(`  collector:     ${q.runningPid === undefined ? 'not running' : `running (pid ${q.runningPid})`}`);
   return lines.join('\n');

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { readAckPointer } from './ack-pointer.js';
 import { DeadLetters } from './dead-letters.js';
 import { lockOwner } from './queue-lock.js';
+import { REPLAY_INBOX_DIRECTORY } from './replay-inbox.js';
+import { QUARANTINE_DIRECTORY } from './segment-files.js';
 import { readQueueStatus, type QueueStatusFile } from './queue-status.js';
 import { KIND_RECORD, scanFrames } from './segment-format.js';
 import { SEGMENT_PATTERN } from './segment-meta.js';
@@ -20,6 +22,10 @@ export interface QueueInspection {
   corruptRegions: number;
   deadLetterFiles: number;
   deadLetterRecords: number;
+  /** Dead-letter files handed to the running collector and not yet re-queued. */
+  replayInboxFiles: number;
+  /** Copies of damaged segments kept for inspection. */
+  quarantinedFiles: number;
   /** Pid of the live process that holds the queue, if any. */
   runningPid: number | undefined;
   status: QueueStatusFile | undefined;
@@ -28,7 +34,7 @@ export interface QueueInspection {
 export async function inspectQueue(directory: string): Promise<QueueInspection> {
   const result: QueueInspection = {
     directory, exists: false, queuedRecords: 0, queuedBytes: 0, segments: 0, oldestUnsentAtMs: undefined, corruptRegions: 0,
-    deadLetterFiles: 0, deadLetterRecords: 0, runningPid: undefined, status: undefined,
+    deadLetterFiles: 0, deadLetterRecords: 0, replayInboxFiles: 0, quarantinedFiles: 0, runningPid: undefined, status: undefined,
   };
   let names: string[];
   try {
@@ -59,6 +65,8 @@ export async function inspectQueue(directory: string): Promise<QueueInspection> 
     const text = await readFile(file.path, 'utf8').catch(() => '');
     result.deadLetterRecords += text.split('\n').filter((l) => l.trim() !== '').length;
   }
+  result.replayInboxFiles = (await readdir(join(directory, REPLAY_INBOX_DIRECTORY)).catch(() => [])).filter((n) => n.endsWith('.ndjson')).length;
+  result.quarantinedFiles = (await readdir(join(directory, QUARANTINE_DIRECTORY)).catch(() => [])).length;
   result.runningPid = await lockOwner(directory);
   result.status = await readQueueStatus(directory);
   return result;
