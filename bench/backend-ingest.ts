@@ -162,7 +162,10 @@ async function engineOnly(): Promise<void> {
   const seconds = arg('seconds', 10);
   const dir = mkdtempSync(join(tmpdir(), 'fleetlog-bench-engine-'));
   const store = await openStore(defaultBackendConfig({ path: join(dir, 'clickhouse') }).storage);
-  const sample = decodeOtlpLogsProto((await bodiesFor('VMENGINE', 0))[0]!)[0]!;
+  const decoded = decodeOtlpLogsProto((await bodiesFor('VMENGINE', 0))[0]!)[0]!;
+  // Without device.id in the resource, so the rows can be spread over 50 machines.
+  const { 'device.id': _device, ...resource } = decoded.resource;
+  const sample = { resource, records: decoded.records };
   const out: Record<string, unknown> = {};
   let n = 0;
   for (const size of [5000, 20000]) {
@@ -172,7 +175,7 @@ async function engineOnly(): Promise<void> {
     let inserted = 0;
     while (performance.now() < until) {
       const rows = [];
-      while (rows.length < size) {
+      for (let guard = 0; rows.length < size && guard < 1000; guard += 1) {
         for (const row of recordsToRows({ machineId: `VM${n % 50}`, batch: sample, source: 'otlp_proto' }, 300_000, Date.now()).rows) {
           rows.push({ ...row, record_id: `${n}` });
           n += 1;
