@@ -283,3 +283,21 @@ test('an unreadable segment is moved to quarantine and counted; the start goes o
   assert.ok(!(await segmentFiles(dir)).includes(files[1]!));
   await again.close();
 }));
+
+test('damage that appears while running (the last frame of a segment) is skipped and counted; delivery does not stall', () => withTempDir(async (dir) => {
+  const q = queue(dir, { segmentBytes: 4096 });
+  await q.open();
+  for (let i = 0; i < 30; i += 1) await q.append(batchOf(i * 5, 5));
+  const files = await segmentFiles(dir);
+  const victim = join(dir, files[0]!);
+  const bytes = await readFile(victim);
+  bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0x10;
+  await writeFile(victim, bytes);
+  const got = await readAll(q);
+  assert.equal(got.length, 149, 'every record but the damaged one');
+  assert.equal(q.stats().corruptRecords, 1);
+  await q.ack(got[got.length - 1]!.seq);
+  assert.equal(q.stats().queuedRecords, 0);
+  assert.equal(q.hasUnread(), false);
+  await q.close();
+}));

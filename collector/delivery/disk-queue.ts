@@ -548,7 +548,16 @@ export class DiskQueue implements DeliveryQueue {
       const meta = this.#cursorSegment();
       const cursor = this.#cursor;
       if (meta === undefined || cursor === undefined || meta.lastSeq <= this.#lastReadSeq) break;
-      if (cursor.offset >= meta.bytes) break;
+      if (cursor.offset >= meta.bytes) {
+        // Every committed frame of this segment was scanned. Seqs still above the read position were in damaged
+        // frames at its end: they are gone (counted when skipped); move past them, or delivery would stall here.
+        if (meta.lastSeq > this.#lastReadSeq) {
+          this.#unacked = Math.max(this.#inFlight.length, this.#unacked - (meta.lastSeq - this.#lastReadSeq));
+          this.#lastReadSeq = meta.lastSeq;
+          continue;
+        }
+        break;
+      }
       const length = Math.min(meta.bytes - cursor.offset, Math.max(READ_CHUNK_BYTES, needBytes));
       const buf = Buffer.allocUnsafe(length);
       const handle = await open(meta.path, 'r');
