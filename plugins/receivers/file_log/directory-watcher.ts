@@ -2,12 +2,15 @@
 // watched (missing, too many watches, a network mount) simply is not, and is tried again at the next sync.
 import { watch, type FSWatcher } from 'node:fs';
 
+/** `rename`: a name appeared or went (create, delete, rename); `change`: a file's content changed. */
+export type WatchEvent = 'rename' | 'change';
+
 export class DirectoryWatcher {
-  readonly #onChange: () => void;
+  readonly #onChange: (event: WatchEvent) => void;
   readonly #watchers = new Map<string, FSWatcher>();
   #closed = false;
 
-  constructor(onChange: () => void) {
+  constructor(onChange: (event: WatchEvent) => void) {
     this.#onChange = onChange;
   }
 
@@ -23,7 +26,7 @@ export class DirectoryWatcher {
     for (const directory of directories) {
       if (this.#watchers.has(directory)) continue;
       try {
-        const watcher = watch(directory, { persistent: false }, () => this.#onChange());
+        const watcher = watch(directory, { persistent: false }, (event) => this.#onChange(event === 'rename' ? 'rename' : 'change'));
         watcher.on('error', () => {
           watcher.close();
           if (this.#watchers.get(directory) === watcher) this.#watchers.delete(directory);

@@ -52,6 +52,7 @@ export class FileLogReceiver implements Receiver {
   #checkpointDirty = false;
   #lastCheckpointMs = 0;
   #lastFullCycleMs = 0;
+  #fullCycleRequested = false;
   #degraded = false;
   #loggedErrors = new Set<string>();
   #graceTimer: NodeJS.Timeout | undefined;
@@ -68,7 +69,7 @@ export class FileLogReceiver implements Receiver {
     this.#includes = options.include.map((g) => compileGlob(g, cwd));
     // An exclude that starts with `**` matches at any depth of any folder, not only below the working directory.
     this.#excludes = options.exclude.map((g) => compileGlob(g.startsWith('**') ? `/${g}` : g, cwd));
-    this.#watcher = new DirectoryWatcher(() => this.#requestWake());
+    this.#watcher = new DirectoryWatcher((event) => this.#requestWake(event === 'rename'));
   }
 
   async start(): Promise<void> {
@@ -118,21 +119,23 @@ export class FileLogReceiver implements Receiver {
       } catch (error) {
         this.#reportError('A file_log cycle failed; retrying at the next poll.', error);
       }
-      if (!this.#wakeRequested) await this.#sleep(this.#options.pollIntervalMs, true);
+      if (!this.#wakeRequested) await this.#sleep(this.#options.pollIntervalMs, 'any');
       const sinceStart = Date.now() - started;
-      if (sinceStart < MIN_CYCLE_GAP_MS) await this.#sleep(MIN_CYCLE_GAP_MS - sinceStart, false);
+      if (sinceStart < MIN_CYCLE_GAP_MS) await this.#sleep(MIN_CYCLE_GAP_MS - sinceStart, 'names');
     }
   }
 
   /**
-   * A full cycle (at start and at least every poll_interval) lists the globs and checks every file's identity;
-   * a cycle woken by a file-system event in between only reads what is new in the open files.
+   * A full cycle (at start, at least every poll_interval, and after a name appeared or went in a watched folder)
+   * lists the globs and checks every file's identity; a cycle woken by a content change only reads what is new
+   * in the open files.
    */
   async #cycle(firstPoll: boolean): Promise<void> {
     this.#wakeRequested = false;
-    const full = firstPoll || Date.now() - this.#lastFullCycleMs >= this.#options.pollIntervalMs;
+    const full = firstPoll || this.#fullCycleRequested || Date.now() - this.#lastFullCycleMs >= this.#options.pollIntervalMs;
     if (full) {
       this.#lastFullCycleMs = Date.now();
+      this.#fullCycleRequested = false;
       const paths = await listMatchingFiles(this.#includes, this.#excludes);
       const counts = await this.#tracker.sync(paths, firstPoll);
       if (counts.truncated > 0) this.#metrics.rotations.add(counts.truncated);
@@ -247,7 +250,7 @@ export class FileLogReceiver implements Receiver {
         }
         if (this.#stopping) return false;
         this.#reportError('Downstream is not accepting records; holding them and trying again.', error);
-        await this.#sleep(backoffMs, false);
+        await this.#sleep(backoffMs, 'none');
         backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
         if (this.#stopping) return false;
       }
@@ -303,14 +306,20 @@ export class FileLogReceiver implements Receiver {
     this.#settings.logger.warn(message, { code, error: text });
   }
 
-  #requestWake(): void {
+  /** A file-system event: `names` when a name appeared or went (a new or rotated file: list the globs again). */
+  #requestWake(names: boolean): void {
+    if (names) this.#fullCycleRequested = true;
     this.#wakeRequested = true;
     this.#wake?.();
   }
 
-  /** Waits `ms`, or less when woken (file-system event, if `wakeable`) or stopping. */
-  #sleep(ms: number, wakeable: boolean): Promise<void> {
+  /**
+   * Waits `ms`, or less when stopping or woken by a file-system event: `any` event, only `names` events (a file
+   * appeared or went: a rotation must be seen before the rotated file leaves the glob), or `none`.
+   */
+  #sleep(ms: number, wakeBy: 'any' | 'names' | 'none'): Promise<void> {
     if (this.#stopping) return Promise.resolve();
+    if (wakeBy === 'names' && this.#fullCycleRequested) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -318,7 +327,9 @@ export class FileLogReceiver implements Receiver {
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.#wake = wakeable ? done : () => { if (this.#stopping) done(); };
+      this.#wake = () => {
+        if (this.#stopping || wakeBy === 'any' || (wakeBy === 'names' && this.#fullCycleRequested)) done();
+      };
     });
   }
 }
