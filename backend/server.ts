@@ -21,7 +21,8 @@ export async function startBackend(config: BackendConfig, options: { store?: Sto
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
-      const s = backend.app.listen(config.port, config.host, () => resolve(s));
+      // express 5 calls this back with the listen error too (EADDRINUSE): resolve only when listening.
+      const s = backend.app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
       s.once('error', reject);
     });
   } catch (error) {

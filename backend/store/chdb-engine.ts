@@ -78,18 +78,6 @@ export class ChdbEngine implements SqlEngine {
     await this.#open().insert({ table, columns, values: rows, format: 'JSONCompactEachRow', settings: { ...settings } });
   }
 
-  async *stream<T>(sql: string, params: QueryParams = {}, signal?: AbortSignal): AsyncIterable<T[]> {
-    const stream = this.#open().queryStreamBind(withSettings(sql), params, { format: 'JSONEachRow', ...(signal ? { signal } : {}) });
-    try {
-      for await (const chunk of stream) {
-        if (signal?.aborted) break;
-        yield chunk.rows<T>();
-      }
-    } finally {
-      if (!stream.closed) stream.cancel();
-    }
-  }
-
   async *streamRaw(sql: string, params: QueryParams, format: 'JSONEachRow' | 'CSV', signal?: AbortSignal): AsyncIterable<Uint8Array> {
     const stream = this.#open().queryStreamBind(withSettings(sql), params, { format, ...(signal ? { signal } : {}) });
     try {

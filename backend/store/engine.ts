@@ -16,8 +16,6 @@ export interface SqlEngine {
    * insert, one block per partition.
    */
   insertJsonRows(table: string, columns: readonly string[], rows: Buffer, settings?: Readonly<Record<string, string | number>>): Promise<void>;
-  /** Streams a SELECT's rows in chunks; memory stays flat whatever the result size. Stops when `signal` aborts. */
-  stream<T = Record<string, unknown>>(sql: string, params?: QueryParams, signal?: AbortSignal): AsyncIterable<T[]>;
   /**
    * Streams a SELECT's output in a ClickHouse format (`JSONEachRow`, `CSV`, …) as bytes, chunk by chunk, without
    * parsing it in JS (exports). Stops when `signal` aborts.

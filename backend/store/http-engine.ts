@@ -17,6 +17,11 @@ export interface HttpEngineOptions {
   readonly password: string;
   readonly database: string;
   readonly requestTimeoutMs: number;
+  /**
+   * A @clickhouse/client Connection to use instead of HTTP — tests plug in chDB (`chdb/connection`) to run the
+   * store suite through this engine's code without a server.
+   */
+  readonly connection?: unknown;
 }
 
 /** ClickHouse error codes that mean "slow down / try later" (TOO_MANY_PARTS, TOO_MANY_SIMULTANEOUS_QUERIES, …). */
@@ -69,6 +74,7 @@ export class HttpEngine implements SqlEngine {
       clickhouse_settings: { ...QUERY_SETTINGS },
       // Errors reach the caller as ApiErrors (and /metrics); the client's own console logging is off.
       log: { level: module.ClickHouseLogLevel.OFF },
+      ...(options.connection !== undefined ? { connection: options.connection as never } : {}),
     });
     return new HttpEngine(client, options.url);
   }
@@ -106,20 +112,6 @@ export class HttpEngine implements SqlEngine {
       result.stream.resume();
       await once(result.stream, 'end');
     });
-  }
-
-  async *stream<T>(sql: string, params: QueryParams = {}, signal?: AbortSignal): AsyncIterable<T[]> {
-    const result = await this.#run(() => this.#client.query({
-      query: sql, query_params: { ...params }, format: 'JSONEachRow', ...(signal ? { abort_signal: signal } : {}),
-    }));
-    const stream = result.stream();
-    try {
-      for await (const batch of stream as AsyncIterable<{ json<R>(): R }[]>) {
-        yield batch.map((row) => row.json<T>());
-      }
-    } finally {
-      stream.destroy();
-    }
   }
 
   async *streamRaw(sql: string, params: QueryParams, format: 'JSONEachRow' | 'CSV', signal?: AbortSignal): AsyncIterable<Uint8Array> {

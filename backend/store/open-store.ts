@@ -12,6 +12,11 @@ export async function openStore(storage: StorageConfig, options: { migrate?: boo
       url: storage.url ?? 'http://127.0.0.1:8123', username: storage.user, password: storage.password,
       database: 'default', requestTimeoutMs: storage.requestTimeoutMs,
     });
+  return openStoreOn(engine, storage, options);
+}
+
+/** The store over an engine already opened (closed again if the migrations fail). */
+export async function openStoreOn(engine: SqlEngine, storage: StorageConfig, options: { migrate?: boolean } = {}): Promise<Store> {
   try {
     const fullTextIndex = engine.kind === 'embedded' ? 'text' : await fullTextIndexFor(engine);
     const store = new Store(engine, { db: storage.database, cluster: storage.cluster, fullTextIndex, retentionDays: storage.retentionDays });

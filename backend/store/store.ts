@@ -96,17 +96,6 @@ ${FINAL_SETTINGS}`, { ...params, limit });
     };
   }
 
-  /** Every matching row, newest first, in chunks (flat memory). */
-  async *streamLogs(filter: LogFilter, signal?: AbortSignal): AsyncIterable<StoredLog[]> {
-    const { where, params } = filterSql(filter);
-    const sql = `SELECT ${STORED_LOG_COLUMNS}
-FROM ${this.db}.logs FINAL
-WHERE ${where}
-ORDER BY ts DESC, machine_id DESC, record_key DESC
-${FINAL_SETTINGS}`;
-    for await (const chunk of this.engine.stream<RawStoredLog>(sql, params, signal)) yield chunk.map(stripKey);
-  }
-
   /**
    * Every matching row, newest first, as NDJSON (StoredLog objects) or CSV (CSV_EXPORT_COLUMNS, no header, CRLF),
    * formatted by the engine and streamed as bytes in small blocks, one day partition at a time (newest first): the

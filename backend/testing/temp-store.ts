@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultBackendConfig } from '../config.js';
-import { openStore } from '../store/open-store.js';
+import { HttpEngine } from '../store/http-engine.js';
+import { openStore, openStoreOn } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 
 export interface TempStore {
@@ -13,12 +14,14 @@ export interface TempStore {
   close(): Promise<void>;
 }
 
+export type TempStoreEngine = 'embedded' | 'server' | 'client-over-chdb';
+
 /**
- * `engine: 'embedded'` — chDB in a temp folder. `engine: 'server'` — the ClickHouse server at
- * FLEETLOG_TEST_CLICKHOUSE_URL (user/password in the URL or FLEETLOG_TEST_CLICKHOUSE_USER/_PASSWORD), in a fresh
- * database that is dropped on close.
+ * `embedded` — chDB in a temp folder. `server` — the ClickHouse server at FLEETLOG_TEST_CLICKHOUSE_URL
+ * (user/password in the URL or FLEETLOG_TEST_CLICKHOUSE_USER/_PASSWORD), in a fresh database dropped on close.
+ * `client-over-chdb` — the HTTP engine's client code with chDB in a temp folder as its connection.
  */
-export async function openTempStore(engine: 'embedded' | 'server' = 'embedded'): Promise<TempStore> {
+export async function openTempStore(engine: TempStoreEngine = 'embedded'): Promise<TempStore> {
   const dir = mkdtempSync(join(tmpdir(), 'fleetlog-store-'));
   const config = defaultBackendConfig({ path: join(dir, 'clickhouse') });
   // Long retention: tests store records from months ago (backfills) that the default TTL would drop.
@@ -31,7 +34,15 @@ export async function openTempStore(engine: 'embedded' | 'server' = 'embedded'):
     url.password = '';
     storage = { ...storage, engine: 'server', url: url.toString().replace(/\/$/, ''), user, password, database: `fleetlog_test_${process.pid}_${Date.now()}` };
   }
-  const store = await openStore(storage);
+  let store: Store;
+  if (engine === 'client-over-chdb') {
+    const { createChdbConnection } = await import('chdb/connection');
+    const connection = createChdbConnection({ path: join(dir, 'clickhouse') });
+    const http = await HttpEngine.open({ url: 'http://chdb.invalid:8123', username: 'default', password: '', database: 'default', requestTimeoutMs: 30_000, connection });
+    store = await openStoreOn(http, { ...storage, engine: 'server' });
+  } else {
+    store = await openStore(storage);
+  }
   return {
     store,
     dir,
