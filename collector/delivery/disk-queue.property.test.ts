@@ -3,7 +3,7 @@
 // order, minus the acknowledged prefix — after a reopen, the read-but-unacknowledged ones come back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -83,4 +83,80 @@ test('reads return the appended records in order, minus the acknowledged prefix,
       await rm(dir, { recursive: true, force: true });
     }
   }), { numRuns: 40 });
+});
+
+type DamageOp = Op | { op: 'flip'; segment: number; at: number };
+
+const damageOpArb: fc.Arbitrary<DamageOp> = fc.oneof(
+  { weight: 10, arbitrary: opArb },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('flip' as const), segment: fc.nat(), at: fc.double({ min: 0, max: 1, noNaN: true }) }) },
+);
+
+test('with bytes flipped on disk at random: reads stay in order, each flip loses at most one record, nothing stalls', async () => {
+  await fc.assert(fc.asyncProperty(fc.array(damageOpArb, { minLength: 5, maxLength: 40 }), async (ops) => {
+    const dir = await mkdtemp(join(tmpdir(), 'fleetlog-queue-damage-'));
+    let q = await open(dir);
+    try {
+      let next = 0;
+      let flips = 0;
+      const seen = new Set<number>();
+      let inFlight: { id: number; seq: number }[] = [];
+      let lastAckedId = -1;
+      const check = (ids: number[]): void => {
+        for (let i = 1; i < ids.length; i += 1) assert.ok(ids[i]! > ids[i - 1]!, `in order: ${ids.join(',')}`);
+        for (const id of ids) assert.ok(id < next && id > lastAckedId, `id ${id} was appended and not acknowledged`);
+      };
+      for (const op of ops) {
+        if (op.op === 'append') {
+          await q.append(batchOf(next, op.count, 9, { 'device.id': `vm-${op.resource}` }));
+          next += op.count;
+        } else if (op.op === 'read') {
+          const got = await q.read(op.max);
+          const ids = got.map((r) => r.record.attributes.seq as number);
+          check([...inFlight.map((f) => f.id), ...ids]);
+          ids.forEach((id) => seen.add(id));
+          inFlight.push(...got.map((r) => ({ id: r.record.attributes.seq as number, seq: r.seq })));
+        } else if (op.op === 'ack') {
+          const count = Math.min(op.count, inFlight.length);
+          if (count > 0) {
+            await q.ack(inFlight[count - 1]!.seq);
+            lastAckedId = inFlight[count - 1]!.id;
+            inFlight = inFlight.slice(count);
+          }
+        } else if (op.op === 'reopen') {
+          await q.close();
+          q = await open(dir);
+          inFlight = [];
+        } else {
+          const segments = (await readdir(dir)).filter((n) => n.startsWith('seg-')).sort();
+          if (segments.length === 0) continue;
+          const path = join(dir, segments[op.segment % segments.length]!);
+          const bytes = await readFile(path);
+          if (bytes.length === 0) continue;
+          const at = Math.min(bytes.length - 1, Math.floor(op.at * bytes.length));
+          bytes[at] = bytes[at]! ^ 0x5a;
+          await writeFile(path, bytes);
+          flips += 1;
+        }
+      }
+      await q.close();
+      q = await open(dir);
+      let rest: number[] = [];
+      let lastSeq = 0;
+      for (let got = await q.read(100), rounds = 0; got.length > 0 && rounds < 10_000; got = await q.read(100), rounds += 1) {
+        rest = rest.concat(got.map((r) => r.record.attributes.seq as number));
+        lastSeq = got[got.length - 1]!.seq;
+      }
+      check(rest);
+      rest.forEach((id) => seen.add(id));
+      const neverRead = Array.from({ length: next }, (_, i) => i).filter((id) => id > lastAckedId && !seen.has(id));
+      assert.ok(neverRead.length <= flips, `${neverRead.length} records lost to ${flips} flipped bytes`);
+      if (lastSeq > 0) await q.ack(lastSeq);
+      assert.equal(q.hasUnread(), false, 'nothing left that cannot be read');
+      assert.equal(q.stats().queuedRecords, 0);
+    } finally {
+      await q.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }), { numRuns: 60 });
 });
