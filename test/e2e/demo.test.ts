@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +79,7 @@ test('npm start: within 60 s, 5 machines with a recent heartbeat and demo record
       return /^Dashboard: (http:\/\/127\.0\.0\.1:\d+)\/$/m.exec(demo.output().stdout)?.[1];
     });
     const out = demo.output().stdout;
+    assert.notEqual(new URL(base).port, '4318', 'FLEETLOG_PORT=0 overrides the default port');
     assert.match(out, new RegExp(`^Admin token: ${TOKEN}$`, 'm'), 'FLEETLOG_ADMIN_TOKEN is the token');
     assert.match(out, /curl -s -H "Authorization: Bearer [^"]+" "http:\/\/127\.0\.0\.1:\d+\/api\/logs/);
     assert.match(out, /fleetlog sql --config \.demo\/backend\.yaml "SELECT/);
@@ -134,6 +136,29 @@ test('npm start: within 60 s, 5 machines with a recent heartbeat and demo record
     assert.deepEqual(machines.map((m) => m.machine_id), ['VM001']);
   } finally {
     await stop(reset);
+  }
+});
+
+test('a taken port is an error with a hint (exit 1); a bad option is a usage error (exit 2)', async () => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const run = (extra: string[], env: NodeJS.ProcessEnv) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'fleetlog.js'), 'demo', '--dir', 'other-demo', ...extra], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.once('exit', (code) => { clearTimeout(killer); resolve({ code, stderr }); });
+    });
+    const taken = await run([], { FLEETLOG_PORT: String(port) });
+    assert.equal(taken.code, 1, taken.stderr);
+    assert.match(taken.stderr, new RegExp(`port ${port} is taken; choose another with FLEETLOG_PORT=`));
+    const usage = await run(['--machines', '0'], {});
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--machines must be a whole number 1–50/);
+  } finally {
+    server.close();
   }
 });
 
