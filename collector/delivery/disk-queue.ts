@@ -69,6 +69,8 @@ interface ReadCursor {
   offset: number;
   generation: number;
   resources: Map<number, { key: string; attributes: Attributes }>;
+  /** The segment file, open for reading while the cursor is in it. */
+  handle?: FileHandle;
 }
 
 const FRAME_OVERHEAD_BYTES = FRAME_PREFIX_BYTES + BODY_HEADER_BYTES;
@@ -536,6 +538,7 @@ export class DiskQueue implements DeliveryQueue {
     }
     if (meta === undefined) return undefined;
     if (this.#cursor?.name !== meta.name || this.#cursor.generation !== meta.generation) {
+      void this.#cursor?.handle?.close().catch(() => undefined);
       this.#cursor = { name: meta.name, offset: 0, generation: meta.generation, resources: new Map() };
     }
     return meta;
@@ -560,12 +563,8 @@ export class DiskQueue implements DeliveryQueue {
       }
       const length = Math.min(meta.bytes - cursor.offset, Math.max(READ_CHUNK_BYTES, needBytes));
       const buf = Buffer.allocUnsafe(length);
-      const handle = await open(meta.path, 'r');
-      try {
-        await handle.read(buf, 0, length, cursor.offset);
-      } finally {
-        await handle.close();
-      }
+      cursor.handle ??= await open(meta.path, 'r');
+      await cursor.handle.read(buf, 0, length, cursor.offset);
       const scan = scanFrames(buf, 0, cursor.offset + length >= meta.bytes);
       if (scan.corrupt.length > 0) {
         this.#countCorrupt(scan.corrupt.length);
@@ -640,6 +639,11 @@ export class DiskQueue implements DeliveryQueue {
         continue;
       }
       this.#segments = this.#segments.filter((s) => s !== meta);
+      // The reader's handle would keep the deleted file's blocks allocated.
+      if (this.#cursor?.name === meta.name && this.#cursor.handle) {
+        await this.#cursor.handle.close().catch(() => undefined);
+        delete this.#cursor.handle;
+      }
       freed = true;
     }
     if (freed) {
@@ -694,7 +698,11 @@ export class DiskQueue implements DeliveryQueue {
     this.#fsyncTimer = undefined;
     this.#ackTimer = undefined;
     try {
-      await this.#mutex.run(() => this.#seal());
+      await this.#mutex.run(async () => {
+        await this.#seal();
+        await this.#cursor?.handle?.close().catch(() => undefined);
+        this.#cursor = undefined;
+      });
       await this.#ackMutex.run(() => this.#ackPointer.close(this.#ackedSeq));
     } finally {
       await this.#releaseLock?.();
