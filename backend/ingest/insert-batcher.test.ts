@@ -68,3 +68,20 @@ test('close() stores what is waiting before it resolves', async () => {
   await pending;
   assert.deepEqual(inserts, [7]);
 });
+
+test('data the store refuses fails only the request that carried it (400); the others of the insert are stored', async () => {
+  const stored: string[] = [];
+  const insert = async (rs: readonly LogRowInsert[]): Promise<void> => {
+    if (rs.some((r) => r.body === 'poison')) throw new Error('Code: 25. DB::Exception: Cannot parse escape sequence. (CANNOT_PARSE_ESCAPE_SEQUENCE)');
+    for (const r of rs) stored.push(r.body);
+  };
+  const batcher = new InsertBatcher(insert, { maxRows: 3, maxDelayMs: 60_000, maxPendingRows: 100 });
+  const row = (body: string): LogRowInsert => ({ body }) as LogRowInsert;
+  const results = await Promise.allSettled([batcher.add([row('a')]), batcher.add([row('poison')]), batcher.add([row('c')])]);
+  assert.equal(results[0]!.status, 'fulfilled');
+  assert.equal(results[2]!.status, 'fulfilled');
+  const refused = results[1] as PromiseRejectedResult;
+  assert.ok(refused.reason instanceof ApiError && refused.reason.status === 400 && /refused these records/.test(refused.reason.message));
+  assert.deepEqual(stored.sort(), ['a', 'c']);
+  await batcher.close();
+});

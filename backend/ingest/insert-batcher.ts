@@ -2,9 +2,18 @@
 // sees few, large inserts (one at a time by default: under load the next insert takes everything that arrived
 // meanwhile, up to 4 × batchMaxRows). `add()` resolves when the rows are stored (the caller answers its client only then),
 // and rejects with ApiError when storage is back-pressured: 429 when too many rows are waiting, 503 when the
-// engine failed (unreachable, overloaded) — in both cases nothing of that request is acknowledged.
+// engine failed (unreachable, overloaded) — in both cases nothing of that request is acknowledged — and 400 when
+// the engine refused that request's data (isolated from the other requests of the insert).
 import { ApiError, isApiError } from '../errors.js';
 import type { LogRowInsert } from '../store/log-row.js';
+
+/** ClickHouse errors that mean "this data is not acceptable" (parse errors, bad values), not "not now". */
+const REFUSED_DATA = /\b(CANNOT_PARSE\w*|INCORRECT_DATA|TYPE_MISMATCH|TOO_LARGE_STRING_SIZE|CANNOT_READ_ALL_DATA|ARGUMENT_OUT_OF_BOUND|VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE)\b|Cannot parse/;
+
+export function isRefusedData(error: unknown): boolean {
+  if (isApiError(error) && error.code === 'FLEETLOG_ERR_BACKPRESSURE') return false;
+  return REFUSED_DATA.test(String((error as Error)?.message ?? error));
+}
 
 export interface BatcherOptions {
   readonly maxRows: number;
@@ -106,34 +115,59 @@ export class InsertBatcher {
     const rows: LogRowInsert[] = [];
     for (const waiter of taken) for (const row of waiter.rows) rows.push(row);
     const started = performance.now();
-    // Bookkeeping first, then the answers: a caller that awaits its add() sees the rows no longer pending.
-    const settle = (): void => {
+    const done: Promise<void> = this.#insertTaken(taken, rows).then((answers) => {
+      // Bookkeeping first, then the answers: a caller that awaits its add() sees the rows no longer pending.
       this.stats.insertSeconds += (performance.now() - started) / 1000;
       this.#inFlightRows -= count;
       this.#running -= 1;
       this.stats.pendingRows = this.pendingRows;
       this.#inFlight.delete(done);
-    };
-    const done: Promise<void> = this.#insert(rows).then(
-      () => {
-        settle();
-        this.stats.insertedRows += count;
-        this.stats.inserts += 1;
-        for (const waiter of taken) waiter.resolve();
-        this.#schedule();
-      },
-      (error: unknown) => {
-        settle();
-        this.stats.failedInserts += 1;
-        // Anything but refused credentials is "not now" for the client: it keeps the batch and retries.
-        const answer = isApiError(error) && (error.code === 'FLEETLOG_ERR_BACKPRESSURE' || error.code === 'FLEETLOG_ERR_STORE_AUTH')
-          ? error
-          : new ApiError('FLEETLOG_ERR_BACKPRESSURE', `storage insert failed: ${(error as Error).message}`, { cause: error, retryAfterSeconds: 5 });
-        for (const waiter of taken) waiter.reject(answer);
-        this.#schedule();
-      },
-    );
+      answers.forEach((answer, i) => {
+        if (answer === undefined) taken[i]!.resolve();
+        else taken[i]!.reject(answer);
+      });
+      this.#schedule();
+    });
     this.#inFlight.add(done);
+  }
+
+  /**
+   * Inserts the rows of several requests as one; the answer per request (undefined = stored). When the store
+   * refuses the data itself (not the connection), each request is retried alone, so one bad request gets its 400
+   * and the others are stored instead of all being told to retry forever.
+   */
+  async #insertTaken(taken: readonly Waiter[], rows: readonly LogRowInsert[]): Promise<(ApiError | undefined)[]> {
+    try {
+      await this.#insert(rows);
+      this.stats.insertedRows += rows.length;
+      this.stats.inserts += 1;
+      return taken.map(() => undefined);
+    } catch (error) {
+      this.stats.failedInserts += 1;
+      if (taken.length === 1 || !isRefusedData(error)) return taken.map(() => this.#answerFor(error));
+    }
+    const answers: (ApiError | undefined)[] = [];
+    for (const waiter of taken) {
+      try {
+        await this.#insert(waiter.rows);
+        this.stats.insertedRows += waiter.rows.length;
+        this.stats.inserts += 1;
+        answers.push(undefined);
+      } catch (error) {
+        this.stats.failedInserts += 1;
+        answers.push(this.#answerFor(error));
+      }
+    }
+    return answers;
+  }
+
+  #answerFor(error: unknown): ApiError {
+    if (isRefusedData(error)) {
+      return new ApiError('FLEETLOG_ERR_BAD_REQUEST', `the store refused these records: ${(error as Error).message}`, { cause: error });
+    }
+    // Anything but refused credentials is "not now" for the client: it keeps the batch and retries.
+    if (isApiError(error) && (error.code === 'FLEETLOG_ERR_BACKPRESSURE' || error.code === 'FLEETLOG_ERR_STORE_AUTH')) return error;
+    return new ApiError('FLEETLOG_ERR_BACKPRESSURE', `storage insert failed: ${(error as Error).message}`, { cause: error, retryAfterSeconds: 5 });
   }
 
   /** Flushes what is waiting and waits for every insert; later add() calls are refused. Idempotent. */

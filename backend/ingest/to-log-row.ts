@@ -29,11 +29,21 @@ export interface RowContext {
   readonly maxFutureSkewMs: number;
 }
 
+type WellFormed = { isWellFormed(): boolean; toWellFormed(): string };
+
+/**
+ * The text with lone UTF-16 surrogates replaced by U+FFFD. JSON.stringify writes them as `\udXXX` escapes that
+ * ClickHouse refuses, and one such record would fail the whole insert it shares with other devices' records.
+ */
+export function wellFormed(text: string): string {
+  return (text as unknown as WellFormed).isWellFormed() ? text : (text as unknown as WellFormed).toWellFormed();
+}
+
 function flatValue(value: AttributeValue): string {
   if (value === null) return '';
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return wellFormed(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
+  return wellFormed(JSON.stringify(value));
 }
 
 /** Attributes as a string map (structured values as JSON). */
@@ -41,7 +51,7 @@ export function flattenAttributes(attributes: Attributes, skip?: ReadonlySet<str
   const out: Record<string, string> = {};
   for (const key in attributes) {
     if (skip?.has(key)) continue;
-    out[key] = flatValue(attributes[key]!);
+    out[wellFormed(key)] = flatValue(attributes[key]!);
   }
   return out;
 }
@@ -70,21 +80,21 @@ export function toLogRow(record: LogRecord, ctx: RowContext): LogRowInsert {
   return {
     ts: nanosToSecondsText(timeNs),
     received_at: ctx.receivedAtMs,
-    machine_id: ctx.machineId,
-    site: ctx.site,
-    component: typeof component === 'string' ? component : (ctx.resource['service.name'] ?? ''),
+    machine_id: wellFormed(ctx.machineId),
+    site: wellFormed(ctx.site),
+    component: typeof component === 'string' ? wellFormed(component) : (ctx.resource['service.name'] ?? ''),
     source: ctx.source,
     severity_number: Math.max(0, Math.min(24, Math.trunc(record.severityNumber) || 0)),
-    severity_text: record.severityText,
-    event_name: record.eventName ?? stringOr(attrs[ATTR_EVENT_NAME], ''),
-    body: bodyText(record),
+    severity_text: wellFormed(record.severityText),
+    event_name: wellFormed(record.eventName ?? stringOr(attrs[ATTR_EVENT_NAME], '')),
+    body: wellFormed(bodyText(record)),
     attributes,
     resource: ctx.resource,
-    record_id: record.recordId ?? stringOr(attrs[ATTR_RECORD_UID], stringOr(attrs[ATTR_RECORD_ID], '')),
-    boot_id: record.bootId ?? stringOr(attrs[ATTR_BOOT_ID], ctx.resource[ATTR_BOOT_ID] ?? ''),
+    record_id: wellFormed(record.recordId ?? stringOr(attrs[ATTR_RECORD_UID], stringOr(attrs[ATTR_RECORD_ID], ''))),
+    boot_id: wellFormed(record.bootId ?? stringOr(attrs[ATTR_BOOT_ID], ctx.resource[ATTR_BOOT_ID] ?? '')),
     seq: typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0 ? seq : (typeof seq === 'string' && /^\d{1,15}$/.test(seq) ? Number(seq) : 0),
-    trace_id: record.traceId ?? '',
-    span_id: record.spanId ?? '',
+    trace_id: wellFormed(record.traceId ?? ''),
+    span_id: wellFormed(record.spanId ?? ''),
     clock_flags: flags,
   };
 }

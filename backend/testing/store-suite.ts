@@ -104,6 +104,22 @@ export function storeSuite(engine: TempStoreEngine): void {
       assert.equal(await temp.store.countLogs({ machineId: 'BF02' }), 150);
     });
 
+    test('any text survives the round trip (lone surrogates become U+FFFD instead of failing the insert)', async () => {
+      const texts = ['nul \u0000 byte', 'emoji 😀 and 中文', 'quotes " \' \\ back', 'tab\tnew\nline\r', '\u2028\u2029', 'x'.repeat(100_000), '{"json": [1, 2]}'];
+      const records = texts.map((text, i) => rec(50_000 + i, text, { recordId: `txt:${i}`, attributes: { component: 'text', [`key ${text.slice(0, 12)}`]: text } }));
+      records.push(rec(60_000, 'lone \ud800 surrogate', { recordId: 'txt:lone', attributes: { component: 'text', 'k\udfff': 'v\ud800' } }));
+      await storeRecords(deps(), { machineId: 'TXT1', batch: batch('TXT1', records), source: 'otlp_proto' });
+      const rows = (await temp.store.queryLogs({ machineId: 'TXT1' }, 100)).rows;
+      for (const [i, text] of texts.entries()) {
+        const row = rows.find((r) => r.record_id === `txt:${i}`)!;
+        assert.equal(row.body, text, `body ${i}`);
+        assert.equal(row.attributes[`key ${text.slice(0, 12)}`], text, `attribute ${i}`);
+      }
+      const lone = rows.find((r) => r.record_id === 'txt:lone')!;
+      assert.equal(lone.body, 'lone \ufffd surrogate');
+      assert.equal(lone.attributes['k\ufffd'], 'v\ufffd');
+    });
+
     test('times more than 5 minutes in the future are clamped and flagged', async () => {
       const future = rec(-3600_000, 'from the future', { recordId: 'fut:1' });
       const nearFuture = rec(-60_000, 'slightly ahead', { recordId: 'fut:2' });
