@@ -2,6 +2,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../app.js';
+import { HttpEngine } from '../store/http-engine.js';
+import { Store } from '../store/store.js';
 import { otlpBodies } from '../testing/otlp-fixtures.js';
 import { startTempBackend, type TempBackend } from '../testing/temp-backend.js';
 
@@ -130,6 +135,57 @@ describe('keys over HTTP (admin token)', () => {
     assert.equal((await fetch(`${b.url}/api/keys`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, 401);
     assert.equal((await fetch(`${b.url}/api/keys/${key.id}`, { method: 'DELETE', headers: admin })).status, 200);
     assert.equal((await fetch(`${b.url}/api/keys/0000000000000000`, { method: 'DELETE', headers: admin })).status, 404);
+  });
+});
+
+describe('storage back-pressure over HTTP', () => {
+  async function listen(app: ReturnType<typeof createApp>['app']): Promise<{ url: string; server: Server }> {
+    const server = await new Promise<Server>((resolve) => { const srv = app.listen(0, '127.0.0.1', () => resolve(srv)); });
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  }
+
+  test('too many rows waiting → 429 with Retry-After, and the request is not stored', async () => {
+    const small = createApp({ store: b.backend.store, config: { ...b.config, ingest: { ...b.config.ingest, maxPendingRows: 1, batchMaxDelayMs: 300 } } });
+    const { url, server } = await listen(small.app);
+    try {
+      const one = await otlpBodies({ 'device.id': 'VM001' }, [{ body: 'first in line', timeMs: now }]);
+      const two = await otlpBodies({ 'device.id': 'VM001' }, [{ body: 'one too many', timeMs: now }]);
+      const headers = { 'content-type': 'application/x-protobuf', authorization: `Bearer ${keyA}` };
+      const first = fetch(`${url}/v1/logs`, { method: 'POST', body: one.proto, headers });
+      // Until the first request waits in the batcher (its batch goes out after 300 ms); bounded.
+      for (let i = 0; i < 200 && small.batcher.pendingRows === 0; i += 1) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(small.batcher.pendingRows, 1);
+      const second = await fetch(`${url}/v1/logs`, { method: 'POST', body: two.proto, headers });
+      assert.equal(second.status, 429);
+      assert.equal(second.headers.get('retry-after'), '1');
+      assert.equal(second.headers.get('x-fleetlog-error-code'), 'FLEETLOG_ERR_RATE_LIMITED');
+      assert.equal((await first).status, 200);
+      assert.equal((await b.admin('/api/logs?machine_id=VM001&q=many')).body.logs.length, 0);
+      assert.equal((await b.admin('/api/logs?machine_id=VM001&q=first')).body.logs.length, 1);
+    } finally {
+      await small.close();
+      server.close();
+    }
+  });
+
+  test('storage unreachable → 503 with Retry-After', async () => {
+    const engine = await HttpEngine.open({ url: 'http://127.0.0.1:1', username: 'default', password: '', database: 'default', requestTimeoutMs: 2000 });
+    const down = createApp({ store: new Store(engine, { db: 'fleet', cluster: undefined, fullTextIndex: 'text', retentionDays: 90 }), config: b.config });
+    const { url, server } = await listen(down.app);
+    try {
+      const { json } = await otlpBodies({}, [{ body: 'nowhere to go' }]);
+      const res = await fetch(`${url}/v1/logs`, { method: 'POST', body: json, headers: { 'content-type': 'application/json', authorization: `Bearer ${keyA}` } });
+      assert.equal(res.status, 503);
+      assert.equal(res.headers.get('retry-after'), '5');
+      const body = await res.json() as { code: number; error: { code: string } };
+      assert.equal(body.code, 14);
+      assert.equal(body.error.code, 'FLEETLOG_ERR_BACKPRESSURE');
+      assert.equal((await fetch(`${url}/healthz`)).status, 503);
+    } finally {
+      await down.close();
+      server.close();
+      await engine.close();
+    }
   });
 });
 
