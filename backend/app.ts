@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps): BackendApp {
   metrics.gauge('fleetlog_backend_pending_rows', 'Rows waiting to be inserted.', () => batcher.pendingRows);
   metrics.gauge('fleetlog_backend_inserted_rows_total', 'Rows inserted into the store.', () => batcher.stats.insertedRows);
   metrics.gauge('fleetlog_backend_inserts_total', 'Insert statements run.', () => batcher.stats.inserts);
-  metrics.gauge('fleetlog_backend_insert_failures_total', 'Insert statements that failed (answered 503).', () => batcher.stats.failedInserts);
+  metrics.gauge('fleetlog_backend_insert_failures_total', 'Insert statements that failed (503 to their requests, or 400 when the store refused the data).', () => batcher.stats.failedInserts);
   metrics.gauge('fleetlog_backend_insert_seconds_total', 'Time spent in inserts.', () => batcher.stats.insertSeconds);
   const keys = new DeviceKeys(store);
   const ingest: IngestDeps = { keys, batcher, ingest: config.ingest, metrics, now };
