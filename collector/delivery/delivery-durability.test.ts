@@ -2,6 +2,7 @@
 // destination down back-pressures the producer and loses nothing; drop_lowest_severity evicts only DEBUG/INFO/WARN.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPermanentError } from '../component/errors.js';
@@ -161,4 +162,18 @@ test('dead letters handed to a running node through the replay inbox are re-queu
   assert.deepEqual(seqsOf(exporter.accepted), [0, 1, 2, 3]);
   await until(async () => (await readdir(join(dir, 'replay-inbox'))).length === 0, 5_000, 'inbox emptied');
   await node.shutdown();
+}));
+
+test('a queue folder held by another live process: start fails with the owner named; shutdown leaves the folder alone', () => withTempDir(async (dir) => {
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+  try {
+    await writeFile(join(dir, 'queue.lock'), `${other.pid}\n`);
+    const node = createDeliveryNode({ settings: testSettings(), exporter: new ScriptedExporter(), directory: dir, config: fastConfig() });
+    await assert.rejects(node.start(), /in use by process \d+/);
+    await node.shutdown();
+    assert.deepEqual((await readdir(dir)).sort(), ['queue.lock']);
+    assert.equal((await readFile(join(dir, 'queue.lock'), 'utf8')).trim(), String(other.pid));
+  } finally {
+    other.kill('SIGKILL');
+  }
 }));

@@ -37,6 +37,7 @@ class DeliveryNodeImpl implements DeliveryNode {
   #statusTimer: NodeJS.Timeout | undefined;
   #stopInboxWatch: (() => void) | undefined;
   #inboxImport: Promise<void> = Promise.resolve();
+  #queueOpen = false;
   /** Sends are failing (reported as recoverable_error until one succeeds). */
   #degraded = false;
 
@@ -81,6 +82,7 @@ class DeliveryNodeImpl implements DeliveryNode {
     this.#started ??= (async () => {
       await mkdir(this.#o.directory, { recursive: true });
       await this.#queue.open();
+      this.#queueOpen = true;
       if (this.#queue instanceof DiskQueue) {
         const r = this.#queue.recovery;
         if (r.records > 0 || r.corruptRegions > 0) {
@@ -90,7 +92,8 @@ class DeliveryNodeImpl implements DeliveryNode {
       await this.#o.exporter.start();
       this.#loop.start();
       if (this.#o.config.queue.enabled) {
-        await this.#importInbox();
+        // Not awaited: re-queueing may wait for room, and start() must return.
+        void this.#importInbox();
         this.#stopInboxWatch = await watchInbox(this.#o.directory, () => { void this.#importInbox(); });
       }
       this.#refreshGauges();
@@ -120,10 +123,12 @@ class DeliveryNodeImpl implements DeliveryNode {
       }
       this.#stopGaugeTimer();
       this.#stopInboxWatch?.();
-      await this.#inboxImport;
       if (this.#statusTimer !== undefined) clearTimeout(this.#statusTimer);
+      // Closing first releases an inbox import waiting for room (its append is refused; the file stays).
       await this.#queue.close();
-      await this.#writeStatus();
+      await this.#inboxImport;
+      // Not into a folder another process holds (when the open failed).
+      if (this.#queueOpen) await this.#writeStatus();
       await this.#o.exporter.shutdown();
     })();
     return this.#stopped;

@@ -145,6 +145,8 @@ export class DiskQueue implements DeliveryQueue {
   #corrupt = 0;
   #fsyncs = 0;
   #opened = false;
+  /** open() completed: the folder is ours. */
+  #ready = false;
   #closed = false;
   #releaseLock: (() => Promise<void>) | undefined;
   recovery: RecoveryReport = { segments: 0, records: 0, corruptRegions: 0, tornTailBytes: 0, quarantined: [] };
@@ -167,6 +169,7 @@ export class DiskQueue implements DeliveryQueue {
       await mkdir(this.directory, { recursive: true });
       this.#releaseLock = await acquireQueueLock(this.directory);
       await this.#recover();
+      this.#ready = true;
     } catch (error) {
       if (error instanceof FleetlogError) throw error;
       throw queueError(`Cannot open the queue in ${this.directory}`, error);
@@ -691,6 +694,11 @@ export class DiskQueue implements DeliveryQueue {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (!this.#ready) {
+      // The open failed (lock held by another process, unreadable folder): touch nothing of the folder.
+      await this.#releaseLock?.();
+      return;
+    }
     this.#freed.notify();
     await this.#writeLoop;
     if (this.#fsyncTimer !== undefined) clearTimeout(this.#fsyncTimer);
