@@ -99,7 +99,7 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<numb
       const machine = { machineId, writer, collector, collectorLog: paths.collectorLog };
       machines.push(machine);
       void collector.exited.then((code) => {
-        if (!io.signal.aborted && !failed) {
+        if (!io.signal.aborted) {
           failed = true;
           io.stderr.write(`fleetlog demo: the collector of ${machineId} exited (${code ?? 'killed'}); its log: ${relative(io.cwd, machine.collectorLog)}\n`);
         }
