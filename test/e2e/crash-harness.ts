@@ -23,6 +23,8 @@ export interface CrashRunOptions {
   seed: number;
   /** Give up waiting for the final delivery after this long. */
   settleTimeoutMs: number;
+  /** queue.max_bytes of both exporters (default: the host default, 256 MiB); small values exercise back-pressure. */
+  queueMaxBytes?: string;
   log?: (line: string) => void;
 }
 
@@ -146,6 +148,7 @@ export async function runCrashTest(options: CrashRunOptions): Promise<CrashRunRe
     // ── the config ──
     writeFileSync(join(dir, 'crash-http.mjs'), HTTP_PLUGIN);
     const config = join(dir, 'collector.yaml');
+    const queue = options.queueMaxBytes === undefined ? '' : `\n    queue: { max_bytes: ${options.queueMaxBytes} }`;
     writeFileSync(config, `
 plugins: [./crash-http.mjs]
 receivers:
@@ -160,11 +163,11 @@ exporters:
   file:
     path: ${fileOut}
     max_bytes: 0
-    batch: { max_age: 50ms }
+    batch: { max_age: 50ms }${queue}
   crash_http:
     url: http://127.0.0.1:${port}/logs
     retry: { initial_interval: 50ms, max_interval: 500ms }
-    batch: { max_records: 500, max_age: 50ms }
+    batch: { max_records: 500, max_age: 50ms }${queue}
 service:
   storage: { directory: ${join(dir, 'state')} }
   shutdown_timeout: 3s
