@@ -4,7 +4,8 @@
 // The server runs in this process; the load comes from a child process (clients × keep-alive connections) that
 // replays pre-encoded 1,000-record ExportLogsServiceRequest bodies (encoded by the OpenTelemetry JS SDK). Reports
 // accepted logs/s, request latency, CPU of the server process, event-loop delay, and where the time goes
-// (decode, row mapping, JSON encoding — measured on the same batches — and the engine's insert time).
+// (decode, row mapping, JSON encoding — measured on the same batches — and the engine's insert time), and the
+// latency of GET /api/logs (one machine, newest 200) while the ingest runs.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,7 +127,22 @@ async function main(): Promise<void> {
   const wall0 = performance.now();
   const results = children.map((child) => new Promise<{ accepted: number; refused: number; latencies: number[]; cpuSeconds: number }>((resolve) => child.once('message', (m) => resolve(m as never))));
   for (const child of children) child.send('go');
+  // Reads while ingesting: one machine's newest 200 through GET /api/logs, back to back with 100 ms pauses.
+  const reads: number[] = [];
+  let ingesting = true;
+  const reader = (async () => {
+    while (ingesting) {
+      const started = performance.now();
+      const res = await fetch(`${running.url}/api/logs?machine_id=VM0000&limit=200`, { headers: { authorization: 'Bearer bench-admin-token-0123456789' } });
+      await res.arrayBuffer();
+      reads.push(performance.now() - started);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
   const done = await Promise.all(results);
+  ingesting = false;
+  await reader;
+  reads.sort((a, b) => a - b);
   await running.backend.batcher.close();
   const wallS = (performance.now() - wall0) / 1000;
   const cpu = process.cpuUsage(cpu0);
@@ -146,6 +162,7 @@ async function main(): Promise<void> {
     latencyMs: { p50: +pct(latencies, 50).toFixed(1), p99: +pct(latencies, 99).toFixed(1), max: +(latencies.at(-1) ?? 0).toFixed(1) },
     serverCpuPercentOfOneCore: Math.round(((cpu.user + cpu.system) / 1e6 / wallS) * 100),
     clientsCpuPercentOfOneCore: Math.round((done.reduce((a, d) => a + d.cpuSeconds, 0) / wallS) * 100),
+    readWhileIngestingMs: { count: reads.length, p50: +pct(reads, 50).toFixed(1), p95: +pct(reads, 95).toFixed(1), max: +(reads.at(-1) ?? 0).toFixed(1) },
     eventLoopDelayMs: { p50: +(loop.percentile(50) / 1e6).toFixed(1), p99: +(loop.percentile(99) / 1e6).toFixed(1), max: +(loop.max / 1e6).toFixed(1) },
     perRequestMs: { decode: +decodeMs.toFixed(2), mapRows: +mapMs.toFixed(2), jsonEncode: +jsonMs.toFixed(2) },
     inserts: { count: inserts, rowsPerInsert: Math.round(insertedRows / Math.max(1, inserts)), engineSecondsPerSecond: +(insertS / wallS).toFixed(2), msPer1000Rows: +((insertS * 1000) / (insertedRows / 1000)).toFixed(2) },

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiError } from '../errors.js';
 import { QUERY_SETTINGS, type QueryParams, type SqlEngine } from './engine.js';
+import { OpQueue } from './op-queue.js';
 
 import type * as ChdbTypes from 'chdb';
 
@@ -33,6 +34,8 @@ export class ChdbEngine implements SqlEngine {
   readonly kind = 'embedded' as const;
   readonly path: string;
   #session: ChdbSession | undefined;
+  /** Reads before writes, one at a time (chDB serializes a session's operations anyway). */
+  readonly #queue = new OpQueue();
 
   private constructor(path: string, session: ChdbSession) {
     this.path = path;
@@ -66,16 +69,16 @@ export class ChdbEngine implements SqlEngine {
   }
 
   async query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
-    const result = await this.#open().queryBindAsync(withSettings(sql), params, { format: 'JSONEachRow' });
+    const result = await this.#queue.run('read', () => this.#open().queryBindAsync(withSettings(sql), params, { format: 'JSONEachRow' }));
     return parseRows<T>(result.text());
   }
 
   async command(sql: string, params: QueryParams = {}): Promise<void> {
-    await this.#open().queryBindAsync(sql, params, { format: 'JSONEachRow' });
+    await this.#queue.run('read', () => this.#open().queryBindAsync(sql, params, { format: 'JSONEachRow' }));
   }
 
   async insertJsonRows(table: string, columns: readonly string[], rows: Buffer, settings: Readonly<Record<string, string | number>> = {}): Promise<void> {
-    await this.#open().insert({ table, columns, values: rows, format: 'JSONCompactEachRow', settings: { ...settings } });
+    await this.#queue.run('write', () => this.#open().insert({ table, columns, values: rows, format: 'JSONCompactEachRow', settings: { ...settings } }));
   }
 
   async *streamRaw(sql: string, params: QueryParams, format: 'JSONEachRow' | 'CSV', signal?: AbortSignal): AsyncIterable<Uint8Array> {
