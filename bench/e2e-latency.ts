@@ -4,6 +4,7 @@
 //   node --import tsx bench/e2e-latency.ts [--devices 5] [--rate 1000] [--seconds 30]
 //                                          [--cpu-rate 5000] [--cpu-seconds 30] [--backend-delay 1s] [--compiled]
 //                                          [--node-options "--max-semi-space-size=1"] [--batch-max-age 100ms] [--cpu-prof DIR]
+//                                          [--no-local-tier]
 //
 // Part 1 (latency): a backend (embedded chDB, in this process, ingest.batch_max_delay = --backend-delay, default the
 // shipped 1s) and --devices collector PROCESSES on configs/pi-vending.yaml (the example site config, unchanged),
@@ -43,6 +44,8 @@ const COMPILED = args.includes('--compiled');
 const NODE_OPTIONS = option('--node-options', '');
 /** Overrides otlp_http's batch.max_age (default 1s) in a copy of configs/pi-vending.yaml, to see its share. */
 const BATCH_MAX_AGE = option('--batch-max-age', '');
+/** Leave the local `file` tier out of the pipeline (only otlp_http), to see what the second exporter costs. */
+const NO_LOCAL_TIER = args.includes('--no-local-tier');
 /** Write a V8 CPU profile of every collector into this folder (node --cpu-prof). */
 const CPU_PROF_DIR = option('--cpu-prof', '');
 const TICK_MS = 20;
@@ -97,11 +100,16 @@ async function startDevice(backend: RunningBackend, id: string): Promise<Device>
     ...(NODE_OPTIONS ? { NODE_OPTIONS } : {}),
   };
   let configFile = join(repo, 'configs', 'pi-vending.yaml');
-  if (BATCH_MAX_AGE !== '') {
-    const text = readFileSync(configFile, 'utf8');
-    if (!text.includes('\n    retry:\n')) throw new Error('configs/pi-vending.yaml changed: no otlp_http retry section to put batch before');
-    configFile = join(dir, 'pi-vending-batch.yaml');
-    writeFileSync(configFile, text.replace('\n    retry:\n', `\n    batch:\n      max_age: ${BATCH_MAX_AGE}\n    retry:\n`));
+  if (BATCH_MAX_AGE !== '' || NO_LOCAL_TIER) {
+    let text = readFileSync(configFile, 'utf8');
+    const edit = (from: string, to: string): void => {
+      if (!text.includes(from)) throw new Error(`configs/pi-vending.yaml changed: no '${from.trim()}' to edit`);
+      text = text.replace(from, to);
+    };
+    if (BATCH_MAX_AGE !== '') edit('\n    retry:\n', `\n    batch:\n      max_age: ${BATCH_MAX_AGE}\n    retry:\n`);
+    if (NO_LOCAL_TIER) edit('exporters: [file, otlp_http]', 'exporters: [otlp_http]');
+    configFile = join(dir, 'pi-vending-variant.yaml');
+    writeFileSync(configFile, text);
   }
   device.collector = compiledMain === undefined
     ? startCollectorProcess({ configFile, cwd: base, env, ...(CPU_PROF_DIR ? { execArgv: ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] } : {}) })
@@ -228,7 +236,7 @@ async function costRun(backend: RunningBackend): Promise<void> {
   const drainS = (Date.now() - stopAt) / 1000;
   const hwm = memMiB(pid, 'VmHWM');
   rss.sort((a, b) => a - b);
-  console.log(`\n## cost: one collector (configs/pi-vending.yaml) at ${CPU_RATE} lines/s${COMPILED ? ', compiled' : ''}${NODE_OPTIONS ? `, NODE_OPTIONS=${NODE_OPTIONS}` : ''}`);
+  console.log(`\n## cost: one collector (configs/pi-vending.yaml${NO_LOCAL_TIER ? ' without the local tier' : ''}) at ${CPU_RATE} lines/s${COMPILED ? ', compiled' : ''}${NODE_OPTIONS ? `, NODE_OPTIONS=${NODE_OPTIONS}` : ''}`);
   console.log(`idle: ${idlePct.toFixed(1)} % CPU, RSS ${idleRss.toFixed(0)} MiB`);
   console.log(`at ${CPU_RATE} lines/s over ${CPU_SECONDS} s: CPU ${pct.toFixed(1)} % of one core (user ${userPct.toFixed(1)} %, system ${systemPct.toFixed(1)} %); RSS median ${percentile(rss, 50).toFixed(0)} MiB, max ${rss.at(-1)!.toFixed(0)} MiB; peak (VmHWM) ${hwm.toFixed(0)} MiB`);
   console.log(`lines written ${written}, rows stored ${stored}${stored >= written ? ' (all)' : ` — ${written - stored} MISSING`}, the last ${drainS.toFixed(1)} s after the writing stopped`);
