@@ -2,7 +2,7 @@
 // per simulated machine (its log files, the collector's config, state, local tier and own logs). Kept across
 // runs, so the fleet's history grows; --reset deletes it first.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export interface DemoMachineFolder {
@@ -13,6 +13,8 @@ export interface DemoMachineFolder {
   readonly stateDir: string;
   readonly configFile: string;
   readonly collectorLog: string;
+  /** The running collector's pid (removed when it stopped cleanly). */
+  readonly pidFile: string;
 }
 
 export class DemoFolder {
@@ -59,12 +61,21 @@ export class DemoFolder {
     ].join('\n'));
   }
 
+  /** The machine folders an earlier run left (without creating anything). */
+  existingMachines(): { pidFile: string; configFile: string; machineId: string }[] {
+    const dir = join(this.root, 'machines');
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir).sort().map((machineId) => ({
+      machineId, pidFile: join(dir, machineId, 'collector.pid'), configFile: join(dir, machineId, 'collector.yaml'),
+    }));
+  }
+
   machine(machineId: string): DemoMachineFolder {
     const root = join(this.root, 'machines', machineId);
     const folder = {
       machineId, root,
       logDir: join(root, 'logs'), outDir: join(root, 'out'), stateDir: join(root, 'state'),
-      configFile: join(root, 'collector.yaml'), collectorLog: join(root, 'collector.log'),
+      configFile: join(root, 'collector.yaml'), collectorLog: join(root, 'collector.log'), pidFile: join(root, 'collector.pid'),
     };
     for (const dir of [folder.logDir, folder.outDir, folder.stateDir]) mkdirSync(dir, { recursive: true });
     return folder;

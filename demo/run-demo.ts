@@ -13,6 +13,7 @@ import { startCollectorProcess, type CollectorProcess } from './collector-proces
 import { DemoFolder } from './demo-folder.js';
 import { demoMachineConfig } from './demo-machine-config.js';
 import { SimulatedLogWriter } from './log-writer.js';
+import { removeCollectorPid, stopLeftoverCollector, writeCollectorPid } from './leftover-collector.js';
 
 export interface DemoOptions {
   /** The demo folder, relative to io.cwd. */
@@ -36,6 +37,7 @@ interface DemoMachine {
   readonly writer: SimulatedLogWriter;
   readonly collector: CollectorProcess;
   readonly collectorLog: string;
+  readonly pidFile: string;
 }
 
 export function demoMachineId(index: number): string {
@@ -48,6 +50,12 @@ function shellQuote(text: string): string {
 
 export async function runDemo(options: DemoOptions, io: CommandIo): Promise<number> {
   const folder = new DemoFolder(options.dir, io.cwd);
+  // Collectors an earlier demo left running (it was killed hard) would hold their queues: stop them first.
+  for (const m of folder.existingMachines()) {
+    if (await stopLeftoverCollector(m.pidFile, m.configFile)) {
+      io.stderr.write(`fleetlog demo: stopped ${m.machineId}'s collector left running by an earlier demo\n`);
+    }
+  }
   folder.prepare(options.reset);
   const token = folder.adminToken(io.env.FLEETLOG_ADMIN_TOKEN);
   folder.writeBackendConfig(DEFAULT_DEMO_PORT);
@@ -95,8 +103,9 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<numb
       const collector = startCollectorProcess({
         configFile: paths.configFile, cwd: paths.root, logFile: paths.collectorLog, env: { FLEETLOG_API_KEY: key },
       });
+      writeCollectorPid(paths.pidFile, collector.pid);
       writer.start();
-      const machine = { machineId, writer, collector, collectorLog: paths.collectorLog };
+      const machine = { machineId, writer, collector, collectorLog: paths.collectorLog, pidFile: paths.pidFile };
       machines.push(machine);
       void collector.exited.then((code) => {
         if (!io.signal.aborted) {
@@ -155,6 +164,7 @@ export async function runDemo(options: DemoOptions, io: CommandIo): Promise<numb
     io.stdout.write('fleetlog demo: stopping the machines…\n');
     await Promise.all(machines.map((m) => m.writer.stop()));
     const codes = await Promise.all(machines.map((m) => m.collector.stop(CHILD_STOP_TIMEOUT_MS)));
+    for (const m of machines) removeCollectorPid(m.pidFile);
     codes.forEach((code, i) => {
       // A collector stopped before it had started has nothing to drain: only a started one must exit 0.
       if (code !== 0 && startedMachines.has(machines[i]!.machineId)) {

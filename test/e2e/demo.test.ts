@@ -162,6 +162,45 @@ test('a taken port is an error with a hint (exit 1); a bad option is a usage err
   }
 });
 
+test('a demo killed hard leaves its collectors running; the next start stops them first and runs normally', async () => {
+  const folder = 'killed-demo';
+  const pidFile = join(dir, folder, 'machines', 'VM001', 'collector.pid');
+  const first = startDemo(['--machines', '1', '--dir', folder]);
+  let orphan: number | undefined;
+  try {
+    await until('the first demo', Date.now() + 60_000, async () => (/^Dashboard: /m.test(first.output().stdout) ? true : undefined));
+    orphan = Number(readFileSync(pidFile, 'utf8'));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    assert.ok(alive(orphan), 'the collector outlives a SIGKILLed demo');
+    const second = startDemo(['--machines', '1', '--dir', folder]);
+    try {
+      await until('the second demo', Date.now() + 60_000, async () => {
+        if (second.child.exitCode !== null) throw new Error(`the second demo exited: ${second.output().stderr}`);
+        return /^Dashboard: /m.test(second.output().stdout) ? true : undefined;
+      });
+      assert.match(second.output().stderr, /stopped VM001's collector left running by an earlier demo/);
+      assert.ok(!alive(orphan), 'the leftover collector is gone');
+      assert.notEqual(Number(readFileSync(pidFile, 'utf8')), orphan);
+    } finally {
+      await stop(second);
+    }
+    assert.ok(!existsSync(pidFile), 'a clean stop removes the pid file');
+  } finally {
+    if (first.child.exitCode === null) first.child.kill('SIGKILL');
+    if (orphan !== undefined && alive(orphan)) process.kill(orphan, 'SIGKILL');
+  }
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
 /** `fleetlog sql` on the demo's store, as the printed example (the demo is stopped). */
 async function countLogs(): Promise<string> {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'fleetlog.js'), 'sql', '--config', '.demo/backend.yaml', 'SELECT count() AS n FROM fleet.logs FINAL'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
