@@ -10,6 +10,7 @@
 //     syscalls of the main thread (the tsx loader's worker thread wakes on its own timer and writes to an eventfd,
 //     which is not I/O of ours, so the process-wide syscw is not used).
 // Modes: queue off (memory), queue on with fsync batch (the default), always, interval.
+// Then a trickle (--trickle-seconds, default 10; 0 skips): 2 records every 200 ms, the disk bytes a slow source costs.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -77,6 +78,45 @@ function makeBatches(total: number, perBatch: number): { batches: LogBatch[]; in
     batches.push({ resource: { 'device.id': 'VM001', site: 'lab' }, records });
   }
   return { batches, ingestedBytes };
+}
+
+interface TrickleResult {
+  mode: Mode;
+  seconds: number;
+  records: number;
+  ingestedBytes: number;
+  writeBytesPerSecond: number;
+  writeBytesPerIngestedByte: number;
+  fsyncsPerSecond: number;
+}
+
+/** A slow source: every 200 ms a batch of 2 records (a receiver polling a file a machine writes slowly to). */
+async function trickle(mode: Mode, seconds: number): Promise<TrickleResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetlog-bench-trickle-'));
+  const exporter: Exporter = { async start() {}, async shutdown() {}, async send() { return { outcome: 'ok' }; } };
+  const noop = { add() {}, set() {} };
+  const logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
+  const settings = { id: 'bench', kind: 'exporter' as const, logger, meter: { counter: () => noop, gauge: () => noop }, storageDir: dir, resource: {}, reportStatus() {} };
+  const config = toDeliveryConfig({ queue: mode === 'memory' ? { enabled: false } : { fsync: mode, fsync_interval: '1s' } });
+  const node = createDeliveryNode({ settings, exporter, config, directory: join(dir, 'queue') });
+  await node.start();
+  const ticks = Math.round((seconds * 1000) / 200);
+  const { batches, ingestedBytes } = makeBatches(ticks * 2, 2);
+  const io0 = procIo();
+  for (const batch of batches) {
+    await node.consume(batch);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const io1 = procIo();
+  const fsyncs = node.stats().fsyncs;
+  await node.shutdown();
+  rmSync(dir, { recursive: true, force: true });
+  const writeBytes = io1.write_bytes! - io0.write_bytes!;
+  return {
+    mode, seconds, records: ticks * 2, ingestedBytes, writeBytesPerSecond: writeBytes / seconds,
+    writeBytesPerIngestedByte: writeBytes / ingestedBytes, fsyncsPerSecond: fsyncs / seconds,
+  };
 }
 
 async function child(mode: Mode, total: number, idleSeconds: number): Promise<ChildResult> {
@@ -148,10 +188,28 @@ async function parent(): Promise<void> {
       console.log(`| ${run} | ${label} | ${Math.round(r.recordsPerSecond).toLocaleString('en-US')} | ${r.cpuSecondsPerMillion.toFixed(1)} | ${r.writeBytesPerIngestedByte.toFixed(2)} | ${r.fsyncs} | ${r.idleWriteSyscallsPerSecond.toFixed(2)} | ${r.idleWriteBytesPerSecond.toFixed(0)} |`);
     }
   }
+  const trickleSeconds = arg('--trickle-seconds', 10);
+  if (trickleSeconds <= 0) return;
+  console.log(`\ntrickle: 2 records every 200 ms for ${trickleSeconds} s, then 2 s to settle`);
+  console.log('| queue | disk write bytes/s | disk bytes per ingested byte | fsyncs/s |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const mode of MODES) {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', self, '--trickle', mode, '--trickle-seconds', String(trickleSeconds)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (result.status !== 0) throw new Error(`trickle ${mode} failed:\n${result.stderr}`);
+    const r = JSON.parse(result.stdout.trim().split('\n').pop()!) as TrickleResult;
+    const label = mode === 'memory' ? 'off (memory)' : `on, fsync ${mode}`;
+    console.log(`| ${label} | ${Math.round(r.writeBytesPerSecond).toLocaleString('en-US')} | ${r.writeBytesPerIngestedByte.toFixed(1)} | ${r.fsyncsPerSecond.toFixed(1)} |`);
+  }
 }
 
 const childAt = process.argv.indexOf('--child');
-if (childAt >= 0) {
+const trickleAt = process.argv.indexOf('--trickle');
+if (trickleAt >= 0) {
+  trickle(process.argv[trickleAt + 1] as Mode, arg('--trickle-seconds', 10)).then(
+    (r) => { process.stdout.write(`${JSON.stringify(r)}\n`); },
+    (error: unknown) => { console.error(error); process.exitCode = 1; },
+  );
+} else if (childAt >= 0) {
   const mode = process.argv[childAt + 1] as Mode;
   child(mode, arg('--records', 200_000), arg('--idle-seconds', 10)).then(
     (r) => { process.stdout.write(`${JSON.stringify(r)}\n`); },
