@@ -1,13 +1,12 @@
 // The durable queue of one exporter: append-only segment files of checksummed frames (segment-format.ts), group
-// commit, recovery at open, byte cap and free-space headroom with a full policy, and an acknowledgement pointer
-// kept with checkpoint-file.ts. A segment is deleted only when every record in it is acknowledged.
+// commit, recovery at open (queue-recovery.ts), byte cap and free-space headroom with a full policy, and an
+// acknowledgement pointer (ack-pointer.ts). A segment is deleted only when every record in it is acknowledged.
 //
 // Folder layout:  seg-<first seq>.log …  ack.pos  ack.json  queue.lock  status.json  dead-letters/  quarantine/
-import { mkdir, open, readdir, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+//                 replay-inbox/
+import { mkdir, open, rm, truncate, type FileHandle } from 'node:fs/promises';
 import type { Logger } from '../component/contract.js';
 import { FleetlogError, PermanentError, errorMessage } from '../component/errors.js';
-import { decodeRecordJson, encodeRecordJson } from './record-codec.js';
 import type { Attributes, LogBatch, LogRecord } from '../component/log-record.js';
 import { AckPointer, readAckPointer } from './ack-pointer.js';
 import { FreeSpace } from './free-space.js';
@@ -15,9 +14,12 @@ import { Mutex } from './mutex.js';
 import { Notifier } from './notifier.js';
 import { NO_QUEUE_EVENTS, evictionClass, resourceKeyOf, type DeliveryQueue, type QueueEvents, type QueueStats, type QueuedRecord } from './queue.js';
 import { acquireQueueLock } from './queue-lock.js';
-import { BODY_HEADER_BYTES, FRAME_PREFIX_BYTES, KIND_RECORD, KIND_RESOURCE, encodeFrame, scanFrames, type ScannedFrame } from './segment-format.js';
-import { QUARANTINE_DIRECTORY, fsyncDirectory, quarantineCopy, readSegment, rewriteSegment } from './segment-files.js';
-import { SEGMENT_PATTERN, metaFromFrames, newSegmentMeta, noteRecord, segmentName, type SegmentMeta } from './segment-meta.js';
+import { encodeRecords, frameBytes, thinOut, type EncodedRecord } from './queue-records.js';
+import { recoverSegments, type RecoveryReport } from './queue-recovery.js';
+import { decodeRecordJson } from './record-codec.js';
+import { FRAME_PREFIX_BYTES, KIND_RECORD, KIND_RESOURCE, encodeFrame, scanFrames, type ScannedFrame } from './segment-format.js';
+import { fsyncDirectory, readSegment, rewriteSegment } from './segment-files.js';
+import { metaFromFrames, newSegmentMeta, noteRecord, segmentName, type SegmentMeta } from './segment-meta.js';
 
 const DEFAULT_ACK_PERSIST_DELAY_MS = 100;
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -42,14 +44,6 @@ export interface DiskQueueOptions {
   ackPersistDelayMs?: number;
 }
 
-/** What open() found. */
-export interface RecoveryReport {
-  segments: number;
-  records: number;
-  corruptRegions: number;
-  tornTailBytes: number;
-  quarantined: string[];
-}
 
 interface PendingAppend {
   batch: LogBatch;
@@ -71,45 +65,6 @@ interface ReadCursor {
   resources: Map<number, { key: string; attributes: Attributes }>;
   /** The segment file, open for reading while the cursor is in it. */
   handle?: FileHandle;
-}
-
-const FRAME_OVERHEAD_BYTES = FRAME_PREFIX_BYTES + BODY_HEADER_BYTES;
-
-/** A record with its frame JSON, encoded once per append. */
-interface EncodedRecord {
-  record: LogRecord;
-  json: string;
-  /** Frame size on disk. */
-  bytes: number;
-}
-
-function encodeRecords(records: readonly LogRecord[]): EncodedRecord[] {
-  return records.map((record) => {
-    const json = encodeRecordJson(record);
-    return { record, json, bytes: FRAME_OVERHEAD_BYTES + Buffer.byteLength(json) };
-  });
-}
-
-/** Bytes the records take on disk, with a resource frame in case the segment lacks it. */
-function frameBytes(resourceKey: string, records: readonly EncodedRecord[]): number {
-  let bytes = FRAME_OVERHEAD_BYTES + Buffer.byteLength(resourceKey);
-  for (const r of records) bytes += r.bytes;
-  return bytes;
-}
-
-/** Drops the batch's own DEBUG/INFO records, oldest first, then WARN, until it fits `targetBytes`. */
-function thinOut(resourceKey: string, records: EncodedRecord[], targetBytes: number): EncodedRecord[] {
-  let size = frameBytes(resourceKey, records);
-  for (const cls of [0, 1] as const) {
-    if (size <= targetBytes) break;
-    const kept: EncodedRecord[] = [];
-    for (const r of records) {
-      if (size > targetBytes && evictionClass(r.record.severityNumber) <= cls) size -= r.bytes;
-      else kept.push(r);
-    }
-    records = kept;
-  }
-  return records;
 }
 
 function queueError(message: string, cause: unknown): FleetlogError {
@@ -149,6 +104,7 @@ export class DiskQueue implements DeliveryQueue {
   #ready = false;
   #closed = false;
   #releaseLock: (() => Promise<void>) | undefined;
+  /** What open() found. */
   recovery: RecoveryReport = { segments: 0, records: 0, corruptRegions: 0, tornTailBytes: 0, quarantined: [] };
 
   constructor(options: DiskQueueOptions) {
@@ -180,71 +136,12 @@ export class DiskQueue implements DeliveryQueue {
     // An unreadable pointer counts as 0: records are re-sent (duplicates), none lost.
     this.#ackedSeq = await readAckPointer(this.directory);
     this.#persistedAckSeq = this.#ackedSeq;
-    const names = await readdir(this.directory);
-    for (const name of names) if (name.endsWith('.tmp')) await rm(join(this.directory, name), { force: true });
-    const segmentNames = names.filter((n) => SEGMENT_PATTERN.test(n)).sort();
-    let maxSeq = 0;
-    for (const [index, name] of segmentNames.entries()) {
-      const meta = newSegmentMeta(this.directory, name);
-      let read: Awaited<ReturnType<typeof readSegment>>;
-      try {
-        read = await readSegment(meta.path);
-      } catch (error) {
-        // An unreadable file (I/O error) must not stop the start: it is moved aside and counted.
-        await this.#quarantineUnreadable(meta.path, name, error);
-        continue;
-      }
-      const { buf, scan } = read;
-      let frames = scan.frames;
-      let bytes = buf.length;
-      if (scan.corrupt.length > 0) {
-        const last = scan.corrupt[scan.corrupt.length - 1]!;
-        const tornTailOnly = index === segmentNames.length - 1 && scan.corrupt.length === 1 && last.offset + last.bytes === buf.length;
-        this.#countCorrupt(scan.corrupt.length);
-        this.recovery.corruptRegions += scan.corrupt.length;
-        if (tornTailOnly) {
-          await truncate(meta.path, last.offset);
-          bytes = last.offset;
-          this.recovery.tornTailBytes += last.bytes;
-          this.#o.logger?.warn('Discarded a torn record at the end of the queue.', { segment: name, bytes: last.bytes });
-        } else {
-          const copy = await quarantineCopy(this.directory, meta.path, name);
-          this.recovery.quarantined.push(copy);
-          const rewritten = await rewriteSegment(meta.path, frames, buf, () => true, () => true);
-          frames = rewritten.kept;
-          bytes = rewritten.bytes;
-          this.#o.logger?.error('A queue segment failed its checksums; kept its good records and quarantined a copy.', {
-            code: 'FLEETLOG_ERR_QUEUE_CORRUPT', segment: name, corruptRegions: scan.corrupt.length, copy,
-          });
-        }
-      }
-      metaFromFrames(meta, frames, bytes);
-      maxSeq = Math.max(maxSeq, meta.lastSeq);
-      if (meta.lastSeq <= this.#ackedSeq) {
-        await rm(meta.path, { force: true });
-        continue;
-      }
-      for (const f of frames) if (f.kind === KIND_RECORD && f.seq > this.#ackedSeq) this.#unacked += 1;
-      this.#segments.push(meta);
-    }
-    this.#nextSeq = Math.max(this.#ackedSeq, maxSeq) + 1;
+    const found = await recoverSegments(this.directory, this.#ackedSeq, (regions) => this.#countCorrupt(regions), this.#o.logger);
+    this.#segments = found.segments;
+    this.#unacked = found.unacked;
+    this.recovery = found.report;
+    this.#nextSeq = Math.max(this.#ackedSeq, found.maxSeq) + 1;
     this.#lastReadSeq = this.#ackedSeq;
-    this.recovery.segments = this.#segments.length;
-    this.recovery.records = this.#unacked;
-  }
-
-  async #quarantineUnreadable(path: string, name: string, error: unknown): Promise<void> {
-    this.#countCorrupt(1);
-    this.recovery.corruptRegions += 1;
-    const target = join(this.directory, QUARANTINE_DIRECTORY, `${name}.unreadable.${Date.now()}`);
-    try {
-      await mkdir(join(this.directory, QUARANTINE_DIRECTORY), { recursive: true });
-      await rename(path, target);
-      this.recovery.quarantined.push(target);
-    } catch {
-      // Leave it; the next start tries again.
-    }
-    this.#o.logger?.error('A queue segment could not be read; moved it to quarantine.', { code: 'FLEETLOG_ERR_QUEUE_CORRUPT', segment: name, error: errorMessage(error) });
   }
 
   // ── append ─────────────────────────────────────────────────────────────────────────────────────────────────────
