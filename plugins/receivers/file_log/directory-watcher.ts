@@ -6,11 +6,11 @@ import { watch, type FSWatcher } from 'node:fs';
 export type WatchEvent = 'rename' | 'change';
 
 export class DirectoryWatcher {
-  readonly #onChange: (event: WatchEvent) => void;
+  readonly #onChange: (event: WatchEvent, directory: string, name: string | undefined) => void;
   readonly #watchers = new Map<string, FSWatcher>();
   #closed = false;
 
-  constructor(onChange: (event: WatchEvent) => void) {
+  constructor(onChange: (event: WatchEvent, directory: string, name: string | undefined) => void) {
     this.#onChange = onChange;
   }
 
@@ -26,7 +26,9 @@ export class DirectoryWatcher {
     for (const directory of directories) {
       if (this.#watchers.has(directory)) continue;
       try {
-        const watcher = watch(directory, { persistent: false }, (event) => this.#onChange(event === 'rename' ? 'rename' : 'change'));
+        const watcher = watch(directory, { persistent: false }, (event, name) => {
+          this.#onChange(event === 'rename' ? 'rename' : 'change', directory, typeof name === 'string' ? name : undefined);
+        });
         watcher.on('error', () => {
           watcher.close();
           if (this.#watchers.get(directory) === watcher) this.#watchers.delete(directory);

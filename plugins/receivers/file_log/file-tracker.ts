@@ -4,11 +4,15 @@
 // a new file (from the start; at start-up with `start_at: end`, from its end). Shrinking or rewritten content
 // means copytruncate: the file restarts at 0 under a new identity and the old identity is remembered, so its
 // copy (if the globs list it) continues where reading stopped.
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { Logger } from '../../../collector/component/index.js';
 import { MAX_FORGOTTEN_FILES, type FileCheckpoint } from './checkpoint-state.js';
 import { hashBytes, headMatches, readHead } from './fingerprint.js';
 import { TrackedFile } from './tracked-file.js';
+
+/** Most files opened ahead of the listing at once, and how many listings an empty one may wait for content. */
+export const MAX_PINNED_FILES = 64;
+export const MAX_PINNED_EMPTY_POLLS = 50;
 
 export interface TrackerOptions {
   fingerprintBytes: number;
@@ -30,6 +34,8 @@ export class FileTracker {
   readonly #open = new Map<string, TrackedFile>();
   #forgotten: FileCheckpoint[] = [];
   readonly #warned = new Set<string>();
+  /** Files opened the moment their name appeared (before the next listing), keyed by `dev:ino`. */
+  readonly #pinned = new Map<string, { path: string; handle: FileHandle; polls: number }>();
   #resumed = false;
 
   constructor(options: TrackerOptions, logger: Logger) {
@@ -61,6 +67,28 @@ export class FileTracker {
     return [...this.#forgotten.slice(-MAX_FORGOTTEN_FILES), ...[...this.#open.values()].map((f) => f.toCheckpoint())];
   }
 
+  /**
+   * Opens a file whose name just appeared (a file-system event), so that it can be read even if it is renamed
+   * out of the globs or deleted before the next listing — a rotation faster than a poll loses nothing. The next
+   * sync() adopts it. At most MAX_PINNED_FILES wait at once.
+   */
+  async pin(path: string): Promise<void> {
+    if (this.#pinned.size >= MAX_PINNED_FILES || this.#open.size + this.#pinned.size >= this.#options.maxOpenFiles) return;
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch {
+      return; // gone already, or not readable: the listing will say
+    }
+    const st = await handle.stat().catch(() => undefined);
+    const key = st ? `${st.dev}:${st.ino}` : '';
+    if (!st?.isFile() || this.#open.has(key) || this.#pinned.has(key)) {
+      await handle.close().catch(() => undefined);
+      return;
+    }
+    this.#pinned.set(key, { path, handle, polls: 0 });
+  }
+
   async sync(paths: readonly string[], firstPoll: boolean): Promise<SyncCounts> {
     const counts: SyncCounts = { opened: 0, truncated: 0 };
     const seen = new Set<TrackedFile>();
@@ -81,15 +109,47 @@ export class FileTracker {
         this.#warnOnce(`limit:${this.#options.maxOpenFiles}`, 'Too many files match; the others wait until one is closed.', { max_open_files: this.#options.maxOpenFiles, path });
         continue;
       }
-      const file = await this.#openFile(path, firstPoll);
+      const key = `${st.dev}:${st.ino}`;
+      const pinned = this.#pinned.get(key);
+      this.#pinned.delete(key);
+      const file = await this.#openFile(path, firstPoll, pinned?.handle);
       if (file) {
         this.#open.set(file.key, file);
         seen.add(file);
         counts.opened += 1;
       }
     }
+    counts.opened += await this.#adoptPinned();
     for (const file of this.#open.values()) if (!seen.has(file)) file.missedPolls += 1;
     return counts;
+  }
+
+  /** Pinned files the listing no longer shows (rotated away or deleted already): read them all the same. */
+  async #adoptPinned(): Promise<number> {
+    let adopted = 0;
+    for (const [key, pin] of [...this.#pinned]) {
+      if (this.#open.has(key)) {
+        this.#pinned.delete(key);
+        await pin.handle.close().catch(() => undefined);
+        continue;
+      }
+      const size = (await pin.handle.stat().catch(() => undefined))?.size ?? 0;
+      if (size === 0) {
+        pin.polls += 1;
+        if (pin.polls > MAX_PINNED_EMPTY_POLLS) {
+          this.#pinned.delete(key);
+          await pin.handle.close().catch(() => undefined);
+        }
+        continue;
+      }
+      this.#pinned.delete(key);
+      const file = await this.#openFile(pin.path, false, pin.handle);
+      if (file) {
+        this.#open.set(file.key, file);
+        adopted += 1;
+      }
+    }
+    return adopted;
   }
 
   /** Stops reading a finished file; its identity is remembered in case it is listed again. */
@@ -100,6 +160,10 @@ export class FileTracker {
   }
 
   async closeAll(): Promise<void> {
+    for (const [key, pin] of [...this.#pinned]) {
+      this.#pinned.delete(key);
+      await pin.handle.close().catch(() => undefined);
+    }
     for (const file of [...this.#open.values()]) {
       this.#open.delete(file.key);
       this.#remember(file.toCheckpoint());
@@ -133,10 +197,11 @@ export class FileTracker {
     return false;
   }
 
-  async #openFile(path: string, firstPoll: boolean): Promise<TrackedFile | undefined> {
-    let handle;
+  /** A TrackedFile for `path` (or for the already open `pinned` handle of what was at `path`). */
+  async #openFile(path: string, firstPoll: boolean, pinned?: FileHandle): Promise<TrackedFile | undefined> {
+    let handle: FileHandle;
     try {
-      handle = await open(path, 'r');
+      handle = pinned ?? await open(path, 'r');
     } catch (error) {
       this.#warnOnce(`open:${path}`, 'Could not open a log file; trying again at each poll.', { path, error: String(error) });
       return undefined;

@@ -2,7 +2,7 @@
 // downstream and moves its checkpoint only after next.consume() resolved (end-to-end acknowledgement). A
 // refused batch ("not now") is offered again after a back-off, never skipped. One loop does everything in
 // order — list files, sync identities, read each file in chunks — woken by file-system events or the poll timer.
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   errorMessage, isPermanentError, nowUnixNano,
   type LogBatch, type LogRecord, type LogsConsumer, type Receiver, type Settings,
@@ -69,7 +69,10 @@ export class FileLogReceiver implements Receiver {
     this.#includes = options.include.map((g) => compileGlob(g, cwd));
     // An exclude that starts with `**` matches at any depth of any folder, not only below the working directory.
     this.#excludes = options.exclude.map((g) => compileGlob(g.startsWith('**') ? `/${g}` : g, cwd));
-    this.#watcher = new DirectoryWatcher((event) => this.#requestWake(event === 'rename'));
+    this.#watcher = new DirectoryWatcher((event, directory, name) => {
+      if (event === 'rename' && name !== undefined) this.#pinIfIncluded(join(directory, name));
+      this.#requestWake(event === 'rename');
+    });
   }
 
   async start(): Promise<void> {
@@ -304,6 +307,13 @@ export class FileLogReceiver implements Receiver {
     if (this.#loggedErrors.size > 100) this.#loggedErrors.clear();
     this.#loggedErrors.add(key);
     this.#settings.logger.warn(message, { code, error: text });
+  }
+
+  /** A name that appeared in a watched folder: if the globs include it, open it now (FileTracker.pin). */
+  #pinIfIncluded(path: string): void {
+    if (this.#stopping) return;
+    if (!this.#includes.some((g) => g.regex.test(path)) || this.#excludes.some((g) => g.regex.test(path))) return;
+    this.#tracker.pin(path).catch((error: unknown) => this.#reportError('Opening a new log file failed.', error));
   }
 
   /** A file-system event: `names` when a name appeared or went (a new or rotated file: list the globs again). */
