@@ -135,4 +135,16 @@ for (const enabled of [true, false]) {
     assert.equal(n.stats().deadLetteredRecords, 1);
     await n.shutdown();
   }));
+
+  test(`${mode}: shutdown sends what is queued without waiting for batches to fill`, () => withTempDir(async (dir) => {
+    const exporter = new ScriptedExporter();
+    const n = node(dir, exporter, { batch: { max_age: '1h', max_records: 1000 } });
+    await n.start();
+    await n.consume(batchOf(0, 30));
+    const started = performance.now();
+    await n.shutdown();
+    assert.ok(performance.now() - started < 2_000);
+    assert.deepEqual(seqsOf(exporter.accepted), Array.from({ length: 30 }, (_, i) => i));
+    assert.equal(n.stats().queuedRecords, 0);
+  }));
 }
