@@ -4,7 +4,8 @@
 // written across the files (JSON lines and Python logging lines); every one must be readable through
 // GET /api/logs with its machine id, level, component and message — no loss, no duplicate. Then the backend is
 // stopped for 15 s while the machines keep logging, and started again on the same port: the collectors keep
-// what they could not send in their disk queues and deliver it; the counts are exact again.
+// what they could not send in their disk queues and deliver it; the counts are exact again, and the heartbeats
+// sent during the outage report the backlog (otlp_http queue records and oldest unsent age).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,7 +40,7 @@ interface Machine {
   collector?: CollectorProcess;
 }
 
-interface StoredLog { time_unix_nano: string; received_at: string; machine_id: string; level: string; severity_text: string; component: string; body: string; event_name: string }
+interface StoredLog { time_unix_nano: string; received_at: string; machine_id: string; level: string; severity_text: string; component: string; body: string; event_name: string; attributes: Record<string, string> }
 
 function fleetlog(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -92,7 +93,7 @@ async function admin<T>(url: string, path: string): Promise<T> {
 }
 
 /** Every row of a machine through GET /api/logs, page by page (1,000 a page, the cursor for the next). */
-async function allLogs(url: string, machineId: string): Promise<StoredLog[]> {
+async function allLogs(url: string, machineId: string, heartbeats = false): Promise<StoredLog[]> {
   const rows: StoredLog[] = [];
   let cursor: string | null = null;
   do {
@@ -101,7 +102,7 @@ async function allLogs(url: string, machineId: string): Promise<StoredLog[]> {
     rows.push(...page.logs);
     cursor = page.next_cursor;
   } while (cursor !== null);
-  return rows.filter((r) => r.event_name !== 'fleetlog.heartbeat');
+  return rows.filter((r) => (r.event_name === 'fleetlog.heartbeat') === heartbeats);
 }
 
 function write(machine: Machine, count: number): void {
@@ -218,6 +219,13 @@ test('backend + 3 collector processes: 20,000 lines exactly once; a 15 s backend
     const late = rows.filter((r) => !beforeOutage.get(m.id)!.has(Number(BigInt(r.time_unix_nano) / 1_000_000n)));
     assert.ok(late.length > 0);
     assert.ok(late.every((r) => Date.parse(r.received_at) >= upAt - 1_000), `${m.id}: outage records were received after the restart`);
+  }
+  // Heartbeats sent during the outage (queued like any record) report the otlp_http backlog.
+  for (const m of machines) {
+    const beats = (await allLogs(backend.url, m.id, true)).filter((r) => Number(BigInt(r.time_unix_nano) / 1_000_000n) > downAt + 1_000 && Number(BigInt(r.time_unix_nano) / 1_000_000n) < upAt);
+    assert.ok(beats.length >= 1, `${m.id}: heartbeats from the outage`);
+    const backlog = beats.map((b) => (JSON.parse(b.attributes['fleetlog.exporters']!) as Record<string, { queue_records: number; oldest_unsent_age_seconds: number }>).otlp_http!);
+    assert.ok(backlog.some((q) => q.queue_records > 0 && q.oldest_unsent_age_seconds > 0), `${m.id}: ${JSON.stringify(backlog)}`);
   }
   const machineList = await admin<{ machines: { machine_id: string; last_heartbeat: string | null }[] }>(backend.url, '/api/machines');
   assert.deepEqual(machineList.machines.map((x) => x.machine_id).sort(), machines.map((m) => m.id));
