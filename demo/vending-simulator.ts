@@ -5,6 +5,7 @@
 // always gives the same entries, so tests, the bench and the demo are reproducible.
 import { RESOURCE_DEVICE_ID, type LogBatch, type LogRecord } from '../collector/component/index.js';
 import { eventFromEntry, recordFromEvent, type Context, type PrdEntry } from '../eport/packer/event.js';
+import { seededRandom } from '../collector/testkit/seeded-random.js';
 
 export interface VendingSimulatorOptions {
   seed?: number;
@@ -36,17 +37,6 @@ type Product = (typeof PRODUCTS)[number];
 const CARDS = ['visa', 'mastercard', 'amex', 'discover', 'contactless'] as const;
 const DECLINE_REASONS = ['insufficient_funds', 'expired_card', 'do_not_honor', 'invalid_pin'] as const;
 
-/** mulberry32: small, fast, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Session { txn: string; amountCents: number; product: Product; step: number }
 
@@ -64,7 +54,7 @@ export class VendingSimulator {
 
   constructor(options: VendingSimulatorOptions = {}) {
     this.machineId = options.machineId ?? 'VM001';
-    this.#random = prng(options.seed ?? 1);
+    this.#random = seededRandom(options.seed ?? 1);
     this.#timeMs = options.startMs ?? Date.parse('2026-01-22T00:00:00.000Z');
     this.#meanGapMs = 3_600_000 / (options.logsPerHour ?? 1_000);
     this.#warnShare = options.warnShare ?? 0.2;

@@ -5,4 +5,5 @@ export type { LogEntry, TestSettings } from './nop-settings.js';
 export { makeBatch, makeRecords } from './make-batch.js';
 export { configFor, validateComponentConfig } from './config-for.js';
 export { describeComponentContract, misspell } from './contract-suite.js';
+export { seededRandom } from './seeded-random.js';
 export type { ContractOptions } from './contract-suite.js';

@@ -1,6 +1,7 @@
 // Fault injection for the device simulator: line noise on received frames, lost ACKs, late ACKs. Seeded, so a
 // failing run can be repeated.
 import type { ReceiverFaults } from '../link/receiver.js';
+import { seededRandom } from '../../collector/testkit/seeded-random.js';
 
 export interface FaultOptions {
   /** Probability that a received frame has one byte damaged before decoding. */
@@ -17,17 +18,6 @@ export interface FaultOptions {
 export interface FaultCounts {
   corruptedFrames: number;
   droppedAcks: number;
-}
-
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function createFaults(options: FaultOptions): { faults: ReceiverFaults; counts: FaultCounts } {

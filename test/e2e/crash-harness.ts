@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from '../../collector/testkit/seeded-random.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 
@@ -45,17 +46,6 @@ export interface CrashRunResult {
   seed: number;
 }
 
-/** mulberry32: a small seeded generator, so a failing run can be repeated with its printed seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const HTTP_PLUGIN = `// Test HTTP exporter: POSTs the batch's bodies as a JSON array; 2xx ok, 429/5xx/network retry, other 4xx drop.
 export default {
@@ -106,7 +96,7 @@ function countSeqs(found: Map<number, number>, lines: number): SinkCount {
 
 export async function runCrashTest(options: CrashRunOptions): Promise<CrashRunResult> {
   const started = Date.now();
-  const random = seeded(options.seed);
+  const random = seededRandom(options.seed);
   const log = options.log ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), 'fleetlog-crash-'));
   const input = join(dir, 'logs', 'app.log');
