@@ -15,6 +15,7 @@ import { otlpLogsHandler } from './ingest/otlp-route.js';
 import { simpleLogsHandler } from './ingest/simple-route.js';
 import { mountEport, type MountedEport } from './ingest/eport-mount.js';
 import { BackendMetrics } from './metrics.js';
+import { ExportGate } from './api/export-gate.js';
 import { exportHandler } from './api/export-route.js';
 import { logsHandler } from './api/logs-route.js';
 import { machineStatusHandler, machinesHandler } from './api/machines-route.js';
@@ -35,6 +36,8 @@ export interface BackendApp {
   readonly batcher: InsertBatcher;
   readonly keys: DeviceKeys;
   readonly metrics: BackendMetrics;
+  /** Exports streaming / waiting in line. */
+  readonly exportGate: ExportGate;
   /** The ingest dependencies, for other ingest paths (ePort drop folder) that call storeRecords. */
   readonly ingest: IngestDeps;
   /** The ePort payload ingest (route + drop-folder watcher). */
@@ -56,6 +59,9 @@ export function createApp(deps: AppDeps): BackendApp {
   metrics.gauge('fleetlog_backend_inserts_total', 'Insert statements run.', () => batcher.stats.inserts);
   metrics.gauge('fleetlog_backend_insert_failures_total', 'Insert statements that failed (503 to their requests, or 400 when the store refused the data).', () => batcher.stats.failedInserts);
   metrics.gauge('fleetlog_backend_insert_seconds_total', 'Time spent in inserts.', () => batcher.stats.insertSeconds);
+  const exportGate = new ExportGate({ maxConcurrent: config.exports.maxConcurrent, maxWaitMs: config.exports.queueWaitMs });
+  metrics.gauge('fleetlog_backend_exports_running', 'Exports streaming now.', () => exportGate.running);
+  metrics.gauge('fleetlog_backend_exports_waiting', 'Exports waiting in line for a place.', () => exportGate.waiting);
   const keys = new DeviceKeys(store);
   const ingest: IngestDeps = { keys, batcher, ingest: config.ingest, metrics, now };
 
@@ -91,7 +97,7 @@ export function createApp(deps: AppDeps): BackendApp {
     next();
   };
   app.get('/api/logs', admin, logsHandler(store, now));
-  app.get('/api/logs/export', admin, exportHandler(store));
+  app.get('/api/logs/export', admin, exportHandler({ store, gate: exportGate, config: config.exports, metrics }));
   app.get('/api/machines', admin, machinesHandler(store, config.status, now));
   app.get('/api/machines/:id/status', admin, machineStatusHandler(store, config.status, now));
   app.post('/api/keys', admin, createKeyHandler(keys));
@@ -114,7 +120,7 @@ export function createApp(deps: AppDeps): BackendApp {
 
   let closed: Promise<void> | undefined;
   return {
-    app, store, batcher, keys, metrics, ingest, eport,
+    app, store, batcher, keys, metrics, exportGate, ingest, eport,
     close: () => (closed ??= eport.close().then(() => batcher.close())),
   };
 }

@@ -52,6 +52,9 @@ export const BACKEND_CONFIG_SCHEMA = {
       default: {},
       properties: {
         admin_token: { type: 'string', minLength: 16, description: 'Bearer token for the read API; env FLEETLOG_ADMIN_TOKEN overrides. Without one the read API answers 401.' },
+        max_concurrent_exports: { type: 'integer', minimum: 1, maximum: 16, default: 2, description: 'Exports (GET /api/logs/export) streaming at once; further ones wait in line.' },
+        export_queue_wait: { ...DURATION_SCHEMA, default: '15s', description: 'Longest an export waits in line before it is answered 503 FLEETLOG_ERR_EXPORT_BUSY + Retry-After.' },
+        export_stall_timeout: { ...DURATION_SCHEMA, default: '30s', description: 'An export whose client reads nothing for this long is ended (frees its place for the next one).' },
       },
     },
     status: {
@@ -91,12 +94,19 @@ export interface IngestConfig {
   readonly maxFutureSkewMs: number;
 }
 
+export interface ExportConfig {
+  readonly maxConcurrent: number;
+  readonly queueWaitMs: number;
+  readonly stallTimeoutMs: number;
+}
+
 export interface BackendConfig {
   readonly host: string;
   readonly port: number;
   readonly storage: StorageConfig;
   readonly ingest: IngestConfig;
   readonly adminToken: string | undefined;
+  readonly exports: ExportConfig;
   readonly status: StatusRule;
   readonly eport?: EportBackendConfig;
 }
@@ -105,7 +115,7 @@ interface RawConfig {
   listen: string;
   storage: { engine: 'embedded' | 'server'; path: string; url?: string; user: string; password: string; database: string; cluster?: string; request_timeout: number | string; retention_days: number };
   ingest: { max_body_size: number | string; max_decompressed_size: number | string; batch_max_rows: number; batch_max_delay: number | string; max_pending_rows: number; insert_concurrency: number; max_future_skew: number | string };
-  api: { admin_token?: string };
+  api: { admin_token?: string; max_concurrent_exports: number; export_queue_wait: number | string; export_stall_timeout: number | string };
   status: { offline_after: number | string; heartbeat_stale: number | string; degraded_errors_per_hour: number };
   eport?: EportBackendYaml;
 }
@@ -154,6 +164,11 @@ export function resolveBackendConfig(source: Pick<YamlSource, 'file' | 'locate' 
       maxFutureSkewMs: parseDurationMs(value.ingest.max_future_skew),
     }),
     adminToken: env.FLEETLOG_ADMIN_TOKEN || value.api.admin_token,
+    exports: Object.freeze({
+      maxConcurrent: value.api.max_concurrent_exports,
+      queueWaitMs: parseDurationMs(value.api.export_queue_wait),
+      stallTimeoutMs: parseDurationMs(value.api.export_stall_timeout),
+    }),
     status: Object.freeze({
       offlineAfterMs: parseDurationMs(value.status.offline_after),
       heartbeatStaleMs: parseDurationMs(value.status.heartbeat_stale),

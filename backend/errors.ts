@@ -19,6 +19,7 @@ export const BACKEND_ERROR_CODES = {
   FLEETLOG_ERR_KEY_LIMIT: { status: 409, meaning: 'The machine already has two active device keys; revoke one before creating another.' },
   FLEETLOG_ERR_BAD_CURSOR: { status: 400, meaning: 'The pagination cursor is not one this server issued, or was issued for other filters.' },
   FLEETLOG_ERR_INTERNAL_API: { status: 500, meaning: 'An unexpected failure while answering a request; the server keeps serving.' },
+  FLEETLOG_ERR_EXPORT_BUSY: { status: 503, meaning: 'As many exports as configured are streaming and none finished within the queue wait; retry after the Retry-After seconds.' },
 } as const;
 
 export type BackendErrorCode = keyof typeof BACKEND_ERROR_CODES;

@@ -21,6 +21,7 @@ export class BackendMetrics {
     this.#define('fleetlog_backend_http_requests_total', 'counter', 'HTTP requests answered, by route and status.');
     this.#define('fleetlog_backend_received_records_total', 'counter', 'Log records decoded from ingest requests, by source.');
     this.#define('fleetlog_backend_accepted_records_total', 'counter', 'Log records stored, by source.');
+    this.#define('fleetlog_backend_exports_total', 'counter', 'Exports (GET /api/logs/export) by outcome (complete, busy, stalled, client_closed, failed).');
     this.#define('fleetlog_backend_refused_records_total', 'counter', 'Log records refused, by reason (forged_device_id, backpressure, bad_request, unauthenticated).');
   }
 

@@ -17,13 +17,14 @@ export interface TempBackend extends RunningBackend {
   stop(): Promise<void>;
 }
 
-export async function startTempBackend(overrides: { ingest?: Partial<BackendConfig['ingest']>; now?: () => number } = {}): Promise<TempBackend> {
+export async function startTempBackend(overrides: { ingest?: Partial<BackendConfig['ingest']>; exports?: Partial<BackendConfig['exports']>; now?: () => number } = {}): Promise<TempBackend> {
   const dir = mkdtempSync(join(tmpdir(), 'fleetlog-backend-'));
   const base = defaultBackendConfig({ path: join(dir, 'clickhouse'), adminToken: TEST_ADMIN_TOKEN });
   const config: BackendConfig = {
     ...base, port: 0, host: '127.0.0.1',
     storage: { ...base.storage, retentionDays: 3650 },
     ingest: { ...base.ingest, batchMaxDelayMs: 50, ...overrides.ingest },
+    exports: { ...base.exports, ...overrides.exports },
   };
   const store = await openStore(config.storage);
   const running = await startBackend(config, { store, ...(overrides.now ? { now: overrides.now } : {}) });
