@@ -18,3 +18,15 @@ export interface Command {
   readonly help: string;
   run(args: readonly string[], io: CommandIo): Promise<number>;
 }
+
+/**
+ * A row of the command table (commands.ts): what the usage text needs, and how to import the command. The module is
+ * imported only when its command runs or prints its help, so `fleetlog collector` never loads the backend, chDB
+ * wrappers or the ePort tools (memory and start-up time on a Pi).
+ */
+export interface CommandEntry {
+  readonly name: string;
+  /** Must equal the loaded command's summary (commands.test.ts checks every row). */
+  readonly summary: string;
+  load(): Promise<Command>;
+}

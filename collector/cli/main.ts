@@ -1,6 +1,6 @@
 // `fleetlog` — parses the first words into a command from the table, runs it, exits with its code.
 // The only module that calls process.exit.
-import type { Command, CommandIo } from './command.js';
+import type { CommandEntry, CommandIo } from './command.js';
 import { COMMANDS } from './commands.js';
 import { VERSION } from './version.js';
 
@@ -21,8 +21,8 @@ function usage(): string {
 }
 
 /** Finds the command whose name matches the most leading words of argv. */
-export function findCommand(argv: readonly string[]): { command: Command; rest: readonly string[] } | undefined {
-  let best: { command: Command; rest: readonly string[] } | undefined;
+export function findCommand(argv: readonly string[]): { command: CommandEntry; rest: readonly string[] } | undefined {
+  let best: { command: CommandEntry; rest: readonly string[] } | undefined;
   let bestWords = 0;
   for (const command of COMMANDS) {
     const words = command.name.split(' ');
@@ -48,11 +48,13 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     io.stderr.write(`fleetlog: unknown command '${argv[0]}'.\n\n${usage()}\n`);
     return 2;
   }
+  // The command's module is imported only now: `fleetlog collector` never loads the backend's modules.
+  const command = await found.command.load();
   if (found.rest.includes('--help') || found.rest.includes('-h')) {
-    io.stdout.write(`${found.command.help.trimEnd()}\n`);
+    io.stdout.write(`${command.help.trimEnd()}\n`);
     return 0;
   }
-  return found.command.run(found.rest, io);
+  return command.run(found.rest, io);
 }
 
 /** After a command returned, how long open handles may keep the process alive before it exits regardless. */

@@ -1,5 +1,6 @@
 // The serial port under the link: opened in the background, reopened on the next send after it closed.
-import { SerialPort } from 'serialport';
+// serialport (and its native binding, ~16 MiB RSS) is imported only when a port is opened, so a collector without
+// an eport exporter does not carry it.
 import type { LinkPort } from '../../../eport/link/port.js';
 import { portFromStream } from '../../../eport/link/port.js';
 import type { EportExporterOptions } from './config.js';
@@ -13,6 +14,7 @@ export interface OpenLink {
 export type OpenSerial = (options: EportExporterOptions) => Promise<OpenLink>;
 
 export const openSerial: OpenSerial = async (options) => {
+  const { SerialPort } = await import('serialport');
   const serial = new SerialPort({
     path: options.path, baudRate: options.baudRate, dataBits: options.dataBits, parity: options.parity,
     stopBits: options.stopBits, autoOpen: false,
