@@ -5,6 +5,7 @@ import { errorMessage } from '../../collector/component/errors.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { parseArgs } from './args.js';
+import { OutputWriter } from './output-writer.js';
 import { loadConfigFor } from './load-config.js';
 
 const READ = /^\s*(SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN|EXISTS)\b/i;
@@ -50,13 +51,17 @@ export const sqlCommand: Command = {
         return 0;
       }
       const rows = await store.engine.query<Record<string, unknown>>(sql);
+      // A reader that stops early (`| head`) ends the output normally: exit 0.
+      const out = new OutputWriter(io.stdout);
       if (parsed.options.json === true) {
-        for (const row of rows) io.stdout.write(`${JSON.stringify(row)}\n`);
+        for (const row of rows) if (!await out.write(`${JSON.stringify(row)}\n`)) break;
       } else if (rows.length > 0) {
         const columns = Object.keys(rows[0]!);
-        io.stdout.write(`${columns.join('\t')}\n`);
-        for (const row of rows) io.stdout.write(`${columns.map((c) => cell(row[c])).join('\t')}\n`);
+        await out.write(`${columns.join('\t')}\n`);
+        for (const row of rows) if (!await out.write(`${columns.map((c) => cell(row[c])).join('\t')}\n`)) break;
       }
+      await out.flush();
+      if (out.error) throw out.error;
       return 0;
     } catch (error) {
       const code = (error as { code?: string }).code;

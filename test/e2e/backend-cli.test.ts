@@ -128,3 +128,23 @@ test('config errors are all reported with file:line:col and the process exits 1'
   assert.match(result.stderr, /bad\.yaml:6:3 ingest\.batch_max_rows/);
   assert.match(result.stderr, /bad\.yaml:7:1 extra/);
 });
+
+test('sql … | head: a stdout closed early is a normal end (exit 0, no EPIPE crash)', async () => {
+  const child = spawn(process.execPath, [BIN, 'sql', '--config', config, 'SELECT number, toString(number * 7) AS seven FROM numbers(1000000)'], {
+    cwd: dir, env: process.env, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let first = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  // Like `head -1`: read the first chunk, then close the pipe while the command is still writing (~14 MB).
+  child.stdout.once('data', (d: Buffer) => {
+    first = d.toString();
+    child.stdout.destroy();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  clearTimeout(timer);
+  assert.match(first, /^number\tseven\n0\t0\n1\t7\n/);
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /EPIPE|Unhandled|Error/, 'nothing on stderr about the closed pipe');
+});
