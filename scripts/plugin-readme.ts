@@ -68,6 +68,8 @@ export function optionsSection(factory: AnyFactory): string {
   ];
   if (factory.kind === 'exporter') {
     lines.push('', 'Every exporter also takes the host-owned keys `queue`, `retry` and `batch` (durable queue, back-off, batching): see docs/architecture.md.');
+    const own = Object.entries(factory.hostDefaults ?? {}).flatMap(([key, values]) => Object.entries(values as Record<string, unknown>).map(([name, value]) => `\`${key}.${name}\`: \`${JSON.stringify(value)}\``));
+    if (own.length > 0) lines.push('', `This exporter's defaults for them (the YAML overrides each): ${own.join(', ')}.`);
   }
   lines.push(END_MARKER);
   return lines.join('\n');

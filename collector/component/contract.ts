@@ -1,5 +1,6 @@
 // THE contract between the host and a plugin (DESIGN §2, §9). A plugin imports from `fleetlog/plugin`
 // (this folder's index.ts) and nothing else of the host.
+import type { DeliveryYaml } from '../delivery/config.js';
 import type { LogBatch, Attributes } from './log-record.js';
 import type { SendResult } from './send-result.js';
 
@@ -105,7 +106,16 @@ export interface ReceiverFactory<C = any> extends FactoryBase<'receiver', C> {
 export interface ProcessorFactory<C = any> extends FactoryBase<'processor', C> {
   create(settings: Settings, config: Readonly<C>, next: LogsConsumer): Processor;
 }
+/**
+ * An exporter's own defaults for the host-owned keys `queue`, `retry` and `batch` (collector/delivery/config.ts),
+ * e.g. `{ batch: { max_age: '1h', flush_severity: 'CRITICAL' } }`: they replace the host's defaults for this type
+ * (so they show in its schema and README), and the site's YAML still overrides each of them.
+ */
+export type HostKeyDefaults = Readonly<DeliveryYaml>;
+
 export interface ExporterFactory<C = any> extends FactoryBase<'exporter', C> {
+  /** Optional defaults for the host-owned keys; checked against the host's schema when the config schema is built. */
+  readonly hostDefaults?: HostKeyDefaults;
   create(settings: Settings, config: Readonly<C>): Exporter;
 }
 export type AnyFactory = ReceiverFactory | ProcessorFactory | ExporterFactory;

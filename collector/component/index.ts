@@ -1,6 +1,6 @@
 // `fleetlog/plugin`: everything a plugin author needs from the host, and nothing else.
 export type {
-  AnyFactory, Component, ComponentStatus, ConfigSchema, Counter, Exporter, ExporterFactory, Gauge, Kind, LogFields,
+  AnyFactory, Component, ComponentStatus, ConfigSchema, Counter, Exporter, ExporterFactory, Gauge, HostKeyDefaults, Kind, LogFields,
   Logger, LogsConsumer, Meter, MetricLabels, Processor, ProcessorFactory, Receiver, ReceiverFactory, Settings, Stability,
 } from './contract.js';
 export type { AttributeValue, Attributes, LevelName, LogBatch, LogRecord } from './log-record.js';

@@ -1,7 +1,9 @@
 // A component's full config schema and its validation: the plugin's own schema, plus — for exporters — the
 // host-owned keys `queue`, `retry` and `batch` (collector/delivery/config.ts), so one schema says every key.
-import type { AnyFactory } from '../component/contract.js';
+// An exporter's `hostDefaults` replace the host's defaults of those keys in its schema (ajv fills them in).
+import type { AnyFactory, ExporterFactory } from '../component/contract.js';
 import { batchSchema, HOST_EXPORTER_KEYS, queueSchema, retrySchema } from '../delivery/config.js';
+import { compileSchema } from './ajv.js';
 import type { ConfigIssue, ConfigPath } from './issue.js';
 import { validateWithSchema } from './validate-schema.js';
 import type { YamlSource } from './yaml-source.js';
@@ -23,9 +25,9 @@ export function componentConfigSchema(factory: AnyFactory): Schema {
       type: 'object',
       properties: {
         ...properties,
-        queue: { ...queueSchema, default: {} },
-        retry: { ...retrySchema, default: {} },
-        batch: { ...batchSchema, default: {} },
+        queue: hostKeySchema(factory, 'queue', queueSchema),
+        retry: hostKeySchema(factory, 'retry', retrySchema),
+        batch: hostKeySchema(factory, 'batch', batchSchema),
       },
     };
   } else {
@@ -33,6 +35,24 @@ export function componentConfigSchema(factory: AnyFactory): Schema {
   }
   merged.set(factory, schema);
   return schema;
+}
+
+/**
+ * One host-owned key's schema for this exporter: the host's, with the factory's `hostDefaults` for it as the
+ * defaults. Throws when they are not valid values of the host's schema (a bug in the plugin, found at load).
+ */
+function hostKeySchema(factory: ExporterFactory, key: (typeof HOST_EXPORTER_KEYS)[number], host: Schema): Schema {
+  const own: unknown = factory.hostDefaults?.[key];
+  if (own === undefined) return { ...host, default: {} };
+  if (own === null || typeof own !== 'object') throw new Error(`exporter '${factory.type}' declares invalid hostDefaults.${key}: not an object`);
+  const check = compileSchema(host);
+  if (!check(structuredClone(own))) {
+    const why = (check.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`);
+    throw new Error(`exporter '${factory.type}' declares invalid hostDefaults.${key}: ${why.join('; ')}`);
+  }
+  const properties = { ...(host.properties as Record<string, Schema>) };
+  for (const [name, value] of Object.entries(own)) properties[name] = { ...properties[name], default: value };
+  return { ...host, properties, default: {} };
 }
 
 export interface ComponentValidation<C = Record<string, unknown>> {

@@ -6,7 +6,10 @@
 //       endpoint: https://logs.example.com
 //       queue: { max_bytes: 64MiB, fsync: batch }
 //       retry: { initial_interval: 1s, max_interval: 5m }
-//       batch: { max_records: 1000, max_age: 1s }
+//       batch: { max_records: 1000, max_age: 1s, flush_severity: CRITICAL }
+//
+// An exporter's factory may declare its own defaults for these keys (`hostDefaults`), used where the YAML is silent.
+import { LEVEL_NAMES, SEVERITY, type LevelName } from '../component/log-record.js';
 import { BYTES_SCHEMA, DURATION_SCHEMA, parseBytes, parseDurationMs, type BytesValue, type DurationValue } from '../config/units.js';
 
 export const HOST_EXPORTER_KEYS = ['queue', 'retry', 'batch'] as const;
@@ -59,6 +62,10 @@ export const batchSchema = {
     max_records: { type: 'integer', minimum: 1, default: DEFAULT_BATCH_MAX_RECORDS, description: 'Most records in one send.' },
     max_bytes: { ...BYTES_SCHEMA, default: DEFAULT_BATCH_MAX_BYTES, description: 'Most encoded bytes in one send (approximate: queue bytes).' },
     max_age: { ...DURATION_SCHEMA, default: DEFAULT_BATCH_MAX_AGE_MS, description: 'Longest a record waits for a batch to fill before it is sent anyway.' },
+    flush_severity: {
+      anyOf: [{ enum: [...LEVEL_NAMES] }, { type: 'integer', minimum: 1, maximum: 24 }, { type: 'null' }],
+      description: 'A level name or severity number (1–24): when a queued record at or above it waits, the batch being formed is closed at it and sent at once (with the records before it), without waiting for max_age. Unset or null (the host\'s default): none.',
+    },
   },
 } as const;
 
@@ -66,14 +73,20 @@ export const batchSchema = {
 export interface DeliveryYaml {
   queue?: { enabled?: boolean; max_bytes?: BytesValue; min_free_bytes?: BytesValue; segment_bytes?: BytesValue; fsync?: 'always' | 'batch' | 'interval'; fsync_interval?: DurationValue; full_policy?: 'block' | 'drop_lowest_severity' };
   retry?: { initial_interval?: DurationValue; max_interval?: DurationValue; multiplier?: number; jitter?: number; max_elapsed?: DurationValue };
-  batch?: { max_records?: number; max_bytes?: BytesValue; max_age?: DurationValue };
+  batch?: { max_records?: number; max_bytes?: BytesValue; max_age?: DurationValue; flush_severity?: LevelName | number | null };
 }
 
 /** The same in numbers, as the delivery node uses them. */
 export interface DeliveryConfig {
   queue: { enabled: boolean; maxBytes: number; minFreeBytes: number; segmentBytes: number; fsync: 'always' | 'batch' | 'interval'; fsyncIntervalMs: number; fullPolicy: 'block' | 'drop_lowest_severity' };
   retry: { initialIntervalMs: number; maxIntervalMs: number; multiplier: number; jitter: number; maxElapsedMs: number };
-  batch: { maxRecords: number; maxBytes: number; maxAgeMs: number };
+  /** flushSeverity: a record with at least this severity number closes the batch at once; undefined = none. */
+  batch: { maxRecords: number; maxBytes: number; maxAgeMs: number; flushSeverity: number | undefined };
+}
+
+/** The severity number of `batch.flush_severity` (a level name or a number), undefined when unset. */
+export function flushSeverityNumber(value: LevelName | number | null | undefined): number | undefined {
+  return typeof value === 'string' ? SEVERITY[value] : value ?? undefined;
 }
 
 /** Converts the YAML form (defaults filled in where missing) into numbers. */
@@ -102,6 +115,7 @@ export function toDeliveryConfig(yaml: DeliveryYaml): DeliveryConfig {
       maxRecords: b.max_records ?? DEFAULT_BATCH_MAX_RECORDS,
       maxBytes: parseBytes(b.max_bytes ?? DEFAULT_BATCH_MAX_BYTES),
       maxAgeMs: parseDurationMs(b.max_age ?? DEFAULT_BATCH_MAX_AGE_MS),
+      flushSeverity: flushSeverityNumber(b.flush_severity),
     },
   };
 }

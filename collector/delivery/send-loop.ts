@@ -115,14 +115,18 @@ export class SendLoop {
     }
   }
 
-  /** How many pending records form the next batch; waits up to max_age for it to fill. */
+  /**
+   * How many pending records form the next batch; waits up to max_age for it to fill. A record at or above
+   * `batch.flush_severity` closes the batch at once, at the last such record (the records before it go with it).
+   */
   async #batchSize(): Promise<number> {
-    const { maxRecords, maxBytes, maxAgeMs } = this.#o.config.batch;
+    const { maxRecords, maxBytes, maxAgeMs, flushSeverity } = this.#o.config.batch;
     for (;;) {
       const first = this.#pending[0]!;
       let count = 0;
       let bytes = 0;
       let closed = false;
+      let flushAt = 0;
       for (const entry of this.#pending) {
         if (entry.resourceKey !== first.resourceKey || count >= maxRecords || (count > 0 && bytes + entry.bytes > maxBytes)) {
           closed = true;
@@ -130,7 +134,9 @@ export class SendLoop {
         }
         count += 1;
         bytes += entry.bytes;
+        if (flushSeverity !== undefined && entry.record.severityNumber >= flushSeverity) flushAt = count;
       }
+      if (!closed && flushAt > 0) return flushAt;
       // Wall clocks jump on a Pi (no RTC until NTP): the wait also ends max_age after this loop first saw the
       // record (monotonic time), whatever its append time says.
       if (this.#head?.seq !== first.seq) this.#head = { seq: first.seq, seenAtMs: performance.now() };

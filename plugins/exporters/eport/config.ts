@@ -1,6 +1,6 @@
 // Options of the `eport` exporter: the PRD's Tier 2 (ePort card reader's cellular link over a serial port).
 import { BYTES_SCHEMA, DURATION_SCHEMA, parseBytes, parseDurationMs, type BytesValue, type DurationValue } from '../../../collector/config/units.js';
-import type { LevelName } from '../../../collector/component/index.js';
+import { SEVERITY, type LevelName } from '../../../collector/component/index.js';
 
 const LEVEL = { enum: ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL'] } as const;
 
@@ -17,8 +17,8 @@ export const configSchema = {
     encoding: { enum: ['binary', 'z85', 'base64'], default: 'binary', description: 'Frames on the wire: binary (COBS, 0x00-delimited) or an ASCII-only channel (Z85: +25 %, base64: +33 %).' },
     format: { enum: ['packed', 'compact'], default: 'packed', description: 'packed: lossless, deflate with a preset dictionary (~100 records per payload); compact: the PRD\'s MACHINE|MMDD-HHMM|L|… lines (lossy, human-readable).' },
     max_payload_bytes: { type: 'integer', minimum: 160, maximum: 4096, default: 900, description: 'Largest payload the ePort carries.' },
-    immediate_levels: { type: 'array', items: LEVEL, uniqueItems: true, default: ['CRITICAL'], description: 'Levels sent as soon as the host hands them over, whatever the daily budget says.' },
-    batch_levels: { type: 'array', items: LEVEL, uniqueItems: true, default: ['ERROR', 'WARN'], description: 'Levels sent in the windowed batches (the window is the host\'s `batch.max_age`, 1h recommended), within the daily budget.' },
+    immediate_levels: { type: 'array', items: LEVEL, uniqueItems: true, default: ['CRITICAL'], description: 'Levels sent at once, whatever the daily budget says: the host\'s `batch.flush_severity` (CRITICAL by default here; must not be above the lowest of these levels) closes the window when one is queued.' },
+    batch_levels: { type: 'array', items: LEVEL, uniqueItems: true, default: ['ERROR', 'WARN'], description: 'Levels sent in the windowed batches (the window is the host\'s `batch.max_age`, 1h by default here), within the daily budget.' },
     max_bytes_per_day: { ...BYTES_SCHEMA, default: 35000, description: 'Cellular payload bytes per UTC day. Batch levels get this minus reserved_bytes_per_day: over it they are aggregated, then cut (both counted in the frames). Immediate levels and the summary are always sent. 0 = no limit.' },
     reserved_bytes_per_day: { ...BYTES_SCHEMA, default: 3000, description: 'Part of max_bytes_per_day kept for immediate records and the daily summary; batch levels use the rest.' },
     daily_summary: { type: 'boolean', default: true, description: 'Send one summary record per UTC day: counts by level and component, transactions completed and their total.' },
@@ -118,6 +118,13 @@ export function validate(config: Readonly<EportExporterConfig>): string[] {
   const budget = parseBytes(config.max_bytes_per_day ?? 35000);
   if (budget > 0 && parseBytes(config.reserved_bytes_per_day ?? 3000) >= budget) problems.push('reserved_bytes_per_day must be less than max_bytes_per_day (or set max_bytes_per_day: 0 for no limit)');
   if ((config.encoding ?? 'binary') === 'binary' && config.data_bits === 7) problems.push('encoding: binary needs data_bits: 8 (use z85 or base64 on a 7-bit line)');
+  // The host's batch key (validated with this schema): an immediate level below the flush level would wait for the window.
+  const flush = (config as { batch?: { flush_severity?: LevelName | number | null } }).batch?.flush_severity;
+  const flushNumber = typeof flush === 'string' ? SEVERITY[flush] : flush;
+  const lowest = (config.immediate_levels ?? ['CRITICAL']).reduce((min, l) => Math.min(min, SEVERITY[l]), Infinity);
+  if (typeof flushNumber === 'number' && lowest < flushNumber) {
+    problems.push(`batch.flush_severity: is ${String(flush)}, so immediate_levels records below it would wait for the window (batch.max_age); set it to the lowest immediate level`);
+  }
   return problems;
 }
 

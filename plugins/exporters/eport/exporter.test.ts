@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SEVERITY, type LogBatch, type SendResult } from '../../../collector/component/index.js';
-import { configFor, createNopSettings, describeComponentContract } from '../../../collector/testkit/index.js';
+import { configFor, createNopSettings, describeComponentContract, validateComponentConfig } from '../../../collector/testkit/index.js';
 import { VendingSimulator } from '../../../demo/vending-simulator.js';
 import { unpack } from '../../../eport/packer/unpack.js';
 import type { EportEvent } from '../../../eport/packer/event.js';
@@ -36,6 +36,25 @@ test('cross-field rules: a level is sent one way; binary needs 8 data bits', () 
   assert.deepEqual(validate({ path: 'x', data_bits: 7, encoding: 'z85' }), []);
   assert.match(validate({ path: 'x', max_bytes_per_day: '2KB', reserved_bytes_per_day: '2KB' })[0]!, /reserved_bytes_per_day must be less/);
   assert.deepEqual(validate({ path: 'x', max_bytes_per_day: 0 }), []);
+});
+
+test('the factory brings the PRD schedule: an hour window over the queue, closed at once by CRITICAL', () => {
+  const { config, issues } = validateComponentConfig<{ batch: Record<string, unknown> }>(factory, { path: 'x' });
+  assert.deepEqual(issues, []);
+  assert.equal(config.batch.max_age, '1h');
+  assert.equal(config.batch.flush_severity, 'CRITICAL');
+  const own = validateComponentConfig<{ batch: Record<string, unknown> }>(factory, { path: 'x', batch: { max_age: '15m' } });
+  assert.deepEqual([own.config.batch.max_age, own.config.batch.flush_severity], ['15m', 'CRITICAL']);
+});
+
+test('an immediate level below batch.flush_severity is refused (it would wait for the window)', () => {
+  const widened = { path: 'x', immediate_levels: ['CRITICAL', 'ERROR'], batch_levels: ['WARN'] };
+  const { issues } = validateComponentConfig(factory, widened);
+  assert.deepEqual(issues.map((i) => i.path.join('.')), ['batch.flush_severity']);
+  assert.match(issues[0]!.message, /immediate_levels records below it would wait/);
+  assert.deepEqual(validateComponentConfig(factory, { ...widened, batch: { flush_severity: 'ERROR' } }).issues, []);
+  assert.deepEqual(validateComponentConfig(factory, { ...widened, batch: { flush_severity: 17 } }).issues, []);
+  assert.deepEqual(validateComponentConfig(factory, { ...widened, batch: { flush_severity: null } }).issues, []);
 });
 
 interface Rig {
