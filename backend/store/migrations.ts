@@ -143,4 +143,22 @@ ORDER BY key_id`,
       ];
     },
   },
+  {
+    version: 2,
+    name: 'first clamped time of each future-dated record (re-sends stored once)',
+    statements: (ctx) => [
+      `CREATE TABLE IF NOT EXISTS ${ctx.db}.clamped_times${onCluster(ctx)}
+(
+    machine_id    String,
+    record_ident  String,
+    ts            DateTime64(9, 'UTC'),
+    original_ts   DateTime64(9, 'UTC'),
+    received_at   DateTime64(3, 'UTC'),
+    keep_first    UInt64 MATERIALIZED toUInt64(4102444800000) - toUInt64(toUnixTimestamp64Milli(received_at))
+)
+ENGINE = ${engine(ctx, 'ReplacingMergeTree', 'keep_first')}
+ORDER BY (machine_id, record_ident)
+TTL toDateTime(received_at) + INTERVAL ${ctx.retentionDays} DAY`,
+    ],
+  },
 ];

@@ -1,6 +1,7 @@
 // The store: one interface over either engine (embedded chDB or ClickHouse over HTTP), the same DDL and SQL.
 // Reads of `logs` use FINAL, so a record stored twice (a re-sent batch) is returned once — exact, not eventual.
 import { ApiError } from '../errors.js';
+import { ClampedTimes } from './clamped-times.js';
 import type { SqlEngine } from './engine.js';
 import { filterSql, type LogCursor, type LogFilter } from './log-filter.js';
 import { CSV_EXPORT_COLUMNS, LOG_INSERT_COLUMNS, STORED_LOG_COLUMNS, STORED_LOG_FIELDS, STORED_LOG_NAMES, encodeRow, type LogRowInsert, type StoredLog } from './log-row.js';
@@ -54,6 +55,7 @@ export class Store {
   readonly engine: SqlEngine;
   readonly db: string;
   readonly #ctx: DdlContext;
+  readonly #clampedTimes: ClampedTimes;
   #closed = false;
 
   constructor(engine: SqlEngine, ctx: DdlContext) {
@@ -61,6 +63,7 @@ export class Store {
     this.engine = engine;
     this.db = ctx.db;
     this.#ctx = ctx;
+    this.#clampedTimes = new ClampedTimes(engine, ctx.db);
   }
 
   migrate(): Promise<MigrateResult> {
@@ -70,10 +73,13 @@ export class Store {
   /**
    * Inserts rows; a set spanning more than 100 day partitions is split into several inserts. JSONCompactEachRow
    * (half the bytes of JSONEachRow) without optimize_on_insert (the block is not de-duplicated at insert; FINAL
-   * does it at read, merges on disk): measured 25 % less engine time per row (docs/benchmarks.md).
+   * does it at read, merges on disk): measured 25 % less engine time per row (docs/benchmarks.md). Rows whose
+   * future time was clamped get the time their record's first copy was stored with (clamped-times.ts).
    */
   async insertLogRows(rows: readonly LogRowInsert[]): Promise<void> {
-    for (const chunk of splitByPartitions(rows, MAX_PARTITIONS_PER_INSERT)) {
+    // A clamped future time becomes the one its record's first copy got, so a re-send is stored once.
+    const resolved = await this.#clampedTimes.resolve(rows);
+    for (const chunk of splitByPartitions(resolved, MAX_PARTITIONS_PER_INSERT)) {
       let text = '';
       for (const row of chunk) text += `${encodeRow(row)}\n`;
       await this.engine.insertJsonRows(`${this.db}.logs`, LOG_INSERT_COLUMNS, Buffer.from(text), { optimize_on_insert: 0 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { msToUnixNano, type LogBatch, type LogRecord } from '../../collector/component/log-record.js';
 import { InsertBatcher } from '../ingest/insert-batcher.js';
 import { storeRecords } from '../ingest/store-records.js';
+import { MIGRATIONS } from '../store/migrations.js';
 import { openTempStore, type TempStore, type TempStoreEngine } from './temp-store.js';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
@@ -46,7 +47,7 @@ export function storeSuite(engine: TempStoreEngine): void {
     test('migrations are recorded and re-running them applies nothing', async () => {
       const again = await temp.store.migrate();
       assert.deepEqual(again.applied, []);
-      assert.equal(again.current, 1);
+      assert.equal(again.current, Math.max(...MIGRATIONS.map((m) => m.version)));
     });
 
     test('round trip: stored records come back newest first with their fields', async () => {
@@ -132,6 +133,29 @@ export function storeSuite(engine: TempStoreEngine): void {
       const near = rows.find((r) => r.body === 'slightly ahead')!;
       assert.equal(near.clock_flags, 0);
       assert.equal(near.time_unix_nano, msToUnixNano(NOW + 60_000));
+    });
+
+    test('a re-sent future-dated batch is stored once, at the time its first copy got', async () => {
+      const records = [
+        rec(-3 * 3600_000, 'clock ahead with id', { recordId: 'fut2:1' }),
+        rec(-3 * 3600_000 - 1, 'clock ahead without id'),
+        rec(-7 * 86_400_000, 'a week ahead with id', { recordId: 'fut2:2', severityNumber: 17 }),
+      ];
+      const send = (receivedAtMs: number) => storeRecords(deps(), { machineId: 'FUT2', batch: batch('FUT2', records), source: 'otlp_proto', receivedAtMs });
+      await send(NOW);
+      // Re-sent later (new receive times, one of them on the next day), and twice at once.
+      await send(NOW + 10 * 60_000);
+      await Promise.all([send(NOW + 2 * 3600_000), send(NOW + 2 * 3600_000 + 1)]);
+      // Re-sent when the first two records' times are no longer in the future: still stored once.
+      await send(NOW + 86_400_000);
+      assert.equal(await temp.store.countLogs({ machineId: 'FUT2' }), 3);
+      const rows = (await temp.store.queryLogs({ machineId: 'FUT2' }, 10)).rows;
+      assert.deepEqual(rows.map((r) => [r.time_unix_nano, r.clock_flags]), records.map(() => [msToUnixNano(NOW), 1]));
+      assert.deepEqual(rows.map((r) => r.attributes['fleetlog.original_time_unix_nano']).sort(), records.map((r) => r.timeUnixNano).sort());
+      // The error rollup counts the record once.
+      const errors = await temp.store.engine.query<{ n: string }>(
+        `SELECT toString(uniqExactMerge(errors)) AS n FROM ${temp.store.db}.machine_errors_1m WHERE machine_id = 'FUT2'`);
+      assert.equal(errors[0]!.n, '1');
     });
 
     test('records claiming another device.id are refused and counted', async () => {
