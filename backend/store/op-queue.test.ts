@@ -30,3 +30,25 @@ test('one operation at a time; queued reads go before queued writes; errors rele
   assert.equal(maxRunning, 1);
   assert.equal(await queue.run('read', op('after')), 'after');
 });
+
+test('a steady stream of reads does not starve a waiting write: it goes after at most maxReadsAhead reads', async () => {
+  const queue = new OpQueue({ maxReadsAhead: 3 });
+  const order: string[] = [];
+  let reads = 0;
+  let stop = false;
+  // Every read queues the next one before it ends, so a read is always waiting.
+  const read = (): Promise<void> => queue.run('read', async () => {
+    reads += 1;
+    order.push(`r${reads}`);
+    if (!stop && reads < 100) void read();
+    await Promise.resolve();
+  });
+  let releaseFirst!: () => void;
+  const first = queue.run('write', () => new Promise<void>((r) => { releaseFirst = r; }));
+  void read();
+  const written = queue.run('write', async () => { order.push('w'); stop = true; });
+  releaseFirst();
+  await Promise.all([first, written]);
+  assert.ok(order.indexOf('w') <= 3, order.join(' '));
+  assert.ok(reads < 100, 'the write ran while reads were still coming');
+});
