@@ -35,6 +35,7 @@ export class DeviceKeys {
   readonly #store: Store;
   readonly #cacheMs: number;
   readonly #cache = new Map<string, { row: KeyRow | undefined; until: number }>();
+  readonly #lookups = new Map<string, Promise<KeyRow | undefined>>();
 
   /** `cacheMs`: how long a looked-up key is trusted without asking the store (revocation takes effect within it). */
   constructor(store: Store, options: { cacheMs?: number } = {}) {
@@ -66,7 +67,33 @@ export class DeviceKeys {
 
   async revoke(keyId: string): Promise<boolean> {
     this.#cache.delete(keyId);
-    return this.#store.revokeKey(keyId);
+    this.#lookups.delete(keyId); // a lookup running now must not cache the row from before the revocation
+    const revoked = await this.#store.revokeKey(keyId);
+    this.#cache.delete(keyId);
+    return revoked;
+  }
+
+  /**
+   * The key's row, from the cache or the store. Requests that miss the cache at the same moment (a fleet sending
+   * after the backend restarted) share one store lookup instead of queueing one each in front of the inserts.
+   */
+  async #row(keyId: string): Promise<KeyRow | undefined> {
+    const cached = this.#cache.get(keyId);
+    if (cached && cached.until >= Date.now()) return cached.row;
+    let lookup = this.#lookups.get(keyId);
+    if (!lookup) {
+      lookup = this.#store.keys({ keyId }).then(([row]) => {
+        if (this.#lookups.get(keyId) === lookup) {
+          if (this.#cache.size > 10_000) this.#cache.clear();
+          this.#cache.set(keyId, { row, until: Date.now() + this.#cacheMs });
+        }
+        return row;
+      }).finally(() => {
+        if (this.#lookups.get(keyId) === lookup) this.#lookups.delete(keyId);
+      });
+      this.#lookups.set(keyId, lookup);
+    }
+    return lookup;
   }
 
   /** The machine a bearer key belongs to; throws 401 for a missing, malformed, unknown or revoked key. */
@@ -75,15 +102,7 @@ export class DeviceKeys {
     if (!match) throw new ApiError('FLEETLOG_ERR_UNAUTHENTICATED', 'send the device key as Authorization: Bearer <key>');
     const parsed = parseKey(match[1]!);
     if (!parsed) throw new ApiError('FLEETLOG_ERR_UNAUTHENTICATED', 'the device key is malformed (expected flk_<id>_<secret>)');
-    const now = Date.now();
-    let cached = this.#cache.get(parsed.keyId);
-    if (!cached || cached.until < now) {
-      const [row] = await this.#store.keys({ keyId: parsed.keyId });
-      cached = { row, until: now + this.#cacheMs };
-      if (this.#cache.size > 10_000) this.#cache.clear();
-      this.#cache.set(parsed.keyId, cached);
-    }
-    const row = cached.row;
+    const row = await this.#row(parsed.keyId);
     const expected = Buffer.from(row?.key_hash ?? '0'.repeat(64), 'hex');
     const actual = Buffer.from(hashSecret(parsed.secret), 'hex');
     if (!row || expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
