@@ -6,6 +6,7 @@ import { isPermanentError } from '../component/errors.js';
 import type { LogBatch } from '../component/log-record.js';
 import { DiskQueue, type DiskQueueOptions } from './disk-queue.js';
 import type { QueuedRecord } from './queue.js';
+import { encodeRecords } from './queue-records.js';
 import { batchOf, withTempDir } from './test-support.js';
 
 function queue(dir: string, options: Partial<DiskQueueOptions> = {}): DiskQueue {
@@ -300,4 +301,27 @@ test('damage that appears while running (the last frame of a segment) is skipped
   assert.equal(q.stats().queuedRecords, 0);
   assert.equal(q.hasUnread(), false);
   await q.close();
+}));
+
+test('one batch appended to two queues (a pipeline with two exporters) is encoded once and reads back the same from each', () => withTempDir(async (dir) => {
+  const a = queue(join(dir, 'a'));
+  const b = queue(join(dir, 'b'));
+  await a.open();
+  await b.open();
+  await a.append(batchOf(1, 2, 9, { 'device.id': 'vm-0' }));
+  const batch = batchOf(3, 3, 13);
+  batch.records[1]!.body = 'Ünïcødé € 🚀';
+  await Promise.all([a.append(batch), b.append(batch)]);
+  assert.equal(encodeRecords(batch.records), encodeRecords(batch.records), 'the batch\'s encoding is reused');
+  assert.notEqual(encodeRecords(batch.records), encodeRecords([...batch.records]), 'keyed by the batch, not by equal records');
+  await b.append(batch); // a retried append of the same batch: queued again (at-least-once), same encoding
+  const fromA = await readAll(a);
+  const fromB = await readAll(b);
+  assert.deepEqual(seqAttr(fromA), [1, 2, 3, 4, 5]);
+  assert.deepEqual(seqAttr(fromB), [3, 4, 5, 3, 4, 5]);
+  assert.deepEqual(fromA.slice(2).map((e) => [e.record, e.resource]), batch.records.map((r) => [r, batch.resource]));
+  assert.deepEqual(fromB.slice(0, 3).map((e) => [e.record, e.bytes]), fromA.slice(2).map((e) => [e.record, e.bytes]));
+  assert.deepEqual(fromB.map((e) => e.seq), [1, 2, 3, 4, 5, 6]);
+  await a.close();
+  await b.close();
 }));

@@ -17,7 +17,7 @@ import { acquireQueueLock } from './queue-lock.js';
 import { encodeRecords, frameBytes, thinOut, type EncodedRecord } from './queue-records.js';
 import { recoverSegments, type RecoveryReport } from './queue-recovery.js';
 import { decodeRecordJson } from './record-codec.js';
-import { FRAME_PREFIX_BYTES, KIND_RECORD, KIND_RESOURCE, encodeFrame, scanFrames, type ScannedFrame } from './segment-format.js';
+import { FRAME_PREFIX_BYTES, KIND_RECORD, KIND_RESOURCE, encodeFrame, encodeRecordFrames, scanFrames, type ScannedFrame } from './segment-format.js';
 import { fsyncDirectory, readSegment, rewriteSegment } from './segment-files.js';
 import { metaFromFrames, newSegmentMeta, noteRecord, segmentName, type SegmentMeta } from './segment-meta.js';
 
@@ -151,9 +151,16 @@ export class DiskQueue implements DeliveryQueue {
     if (batch.records.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.#pending.push({ batch, resolve, reject });
-      this.#writeLoop ??= this.#runWriteLoop().finally(() => {
-        this.#writeLoop = undefined;
-      });
+      this.#startWriteLoop();
+    });
+  }
+
+  #startWriteLoop(): void {
+    this.#writeLoop ??= this.#runWriteLoop().finally(() => {
+      this.#writeLoop = undefined;
+      // An append made between the loop's last commit and this point (e.g. by a caller resuming as soon as its
+      // append resolved) found the loop still set and did not start one: start it now, or it would wait forever.
+      if (this.#pending.length > 0) this.#startWriteLoop();
     });
   }
 
@@ -226,7 +233,7 @@ export class DiskQueue implements DeliveryQueue {
   }
 
   /** The records of the batch that fit (the drop policy may thin them out), waiting for room under `block`. */
-  async #makeRoom(resourceKey: string, encoded: EncodedRecord[], written: PendingAppend[], deadline: number | undefined): Promise<EncodedRecord[]> {
+  async #makeRoom(resourceKey: string, encoded: readonly EncodedRecord[], written: PendingAppend[], deadline: number | undefined): Promise<readonly EncodedRecord[]> {
     let records = encoded;
     let needed = frameBytes(resourceKey, records);
     for (;;) {
@@ -293,9 +300,7 @@ export class DiskQueue implements DeliveryQueue {
     }
     const nowMs = Date.now();
     const firstSeq = this.#nextSeq;
-    for (const [i, { record, json }] of records.entries()) {
-      parts.push(encodeFrame({ kind: KIND_RECORD, severity: record.severityNumber, resourceIndex, seq: firstSeq + i, enqueuedAtMs: nowMs }, json));
-    }
+    parts.push(encodeRecordFrames(resourceIndex, firstSeq, nowMs, records));
     let total = 0;
     for (const p of parts) total += p.length;
     try {
@@ -597,7 +602,7 @@ export class DiskQueue implements DeliveryQueue {
       return;
     }
     this.#freed.notify();
-    await this.#writeLoop;
+    while (this.#writeLoop !== undefined) await this.#writeLoop;
     if (this.#fsyncTimer !== undefined) clearTimeout(this.#fsyncTimer);
     if (this.#ackTimer !== undefined) clearTimeout(this.#ackTimer);
     this.#fsyncTimer = undefined;

@@ -1,25 +1,51 @@
-// Records on their way into a segment: encoded once per append (packed JSON, record-codec.ts), sized as frames,
-// and thinned by the drop policy when the batch itself must give way.
+// Records on their way into a segment: encoded once per batch (packed JSON, record-codec.ts, as UTF-8) for every
+// queue the batch fans out to, sized as frames, and thinned by the drop policy when the batch itself must give way.
 import type { LogRecord } from '../component/log-record.js';
 import { evictionClass } from './queue.js';
 import { encodeRecordJson } from './record-codec.js';
-import { BODY_HEADER_BYTES, FRAME_PREFIX_BYTES } from './segment-format.js';
+import { BODY_HEADER_BYTES, FRAME_PREFIX_BYTES, type EncodedJson } from './segment-format.js';
 
 export const FRAME_OVERHEAD_BYTES = FRAME_PREFIX_BYTES + BODY_HEADER_BYTES;
 
-/** A record with its frame JSON, encoded once per append. */
-export interface EncodedRecord {
-  record: LogRecord;
-  json: string;
+/** A record with its frame JSON (UTF-8 bytes in a buffer shared by the batch's records). */
+export interface EncodedRecord extends EncodedJson {
+  readonly record: LogRecord;
   /** Frame size on disk. */
-  bytes: number;
+  readonly bytes: number;
 }
 
-export function encodeRecords(records: readonly LogRecord[]): EncodedRecord[] {
-  return records.map((record) => {
-    const json = encodeRecordJson(record);
-    return { record, json, bytes: FRAME_OVERHEAD_BYTES + Buffer.byteLength(json) };
-  });
+/**
+ * The encodings of a batch's records, by its records array. A pipeline that fans out to several exporters hands
+ * each delivery node the same batch, so the second queue (and a retried append of the same batch) reuses the first
+ * encoding. Sound because a batch is not changed after consume() (the LogsConsumer contract; fan-out gives a
+ * mutating consumer its own copy); the entry goes with the batch.
+ */
+const encodedBatches = new WeakMap<readonly LogRecord[], readonly EncodedRecord[]>();
+
+export function encodeRecords(records: readonly LogRecord[]): readonly EncodedRecord[] {
+  const cached = encodedBatches.get(records);
+  if (cached !== undefined) return cached;
+  const jsons = new Array<string>(records.length);
+  const lengths = new Array<number>(records.length);
+  let total = 0;
+  for (let i = 0; i < records.length; i += 1) {
+    const json = encodeRecordJson(records[i]!);
+    jsons[i] = json;
+    lengths[i] = Buffer.byteLength(json);
+    total += lengths[i]!;
+  }
+  const blob = Buffer.allocUnsafe(total);
+  const encoded = new Array<EncodedRecord>(records.length);
+  let start = 0;
+  for (let i = 0; i < records.length; i += 1) {
+    const record = records[i]!;
+    const length = lengths[i]!;
+    blob.write(jsons[i]!, start, length, 'utf8');
+    encoded[i] = { record, severity: record.severityNumber, blob, start, length, bytes: FRAME_OVERHEAD_BYTES + length };
+    start += length;
+  }
+  encodedBatches.set(records, encoded);
+  return encoded;
 }
 
 /** Bytes the records take on disk, with a resource frame in case the segment lacks it. */
@@ -30,7 +56,7 @@ export function frameBytes(resourceKey: string, records: readonly EncodedRecord[
 }
 
 /** Drops the batch's own DEBUG/INFO records, oldest first, then WARN, until it fits `targetBytes`. */
-export function thinOut(resourceKey: string, records: EncodedRecord[], targetBytes: number): EncodedRecord[] {
+export function thinOut(resourceKey: string, records: readonly EncodedRecord[], targetBytes: number): readonly EncodedRecord[] {
   let size = frameBytes(resourceKey, records);
   for (const cls of [0, 1] as const) {
     if (size <= targetBytes) break;

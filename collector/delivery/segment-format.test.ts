@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KIND_RECORD, KIND_RESOURCE, encodeFrame, scanFrames } from './segment-format.js';
+import { KIND_RECORD, KIND_RESOURCE, encodeFrame, encodeRecordFrames, scanFrames } from './segment-format.js';
 
 const frames = (n: number): Buffer[] => [
   encodeFrame({ kind: KIND_RESOURCE, severity: 0, resourceIndex: 0, seq: 0, enqueuedAtMs: 1 }, '{"device.id":"vm-1"}'),
@@ -50,4 +50,22 @@ test('a truncated tail is a corrupt region when the buffer is the whole file, pe
   assert.deepEqual(partial.corrupt, []);
   assert.ok(partial.incompleteBytes > 0);
   assert.equal(partial.end + partial.incompleteBytes, cut.length);
+});
+
+test('encodeRecordFrames writes the same bytes as encodeFrame per record (UTF-8 JSON, consecutive seqs, one buffer)', () => {
+  const jsons = ['{"body":"a"}', '["1","2",9,"INFO","Ünïcødé € 🚀",{}]', '', '{"x":"' + 'y'.repeat(5000) + '"}'];
+  const blob = Buffer.from(jsons.join(''));
+  let start = 0;
+  const records = jsons.map((json, i) => {
+    const length = Buffer.byteLength(json);
+    const r = { severity: [9, 13, 17, 300][i]!, blob, start, length };
+    start += length;
+    return r;
+  });
+  const one = encodeRecordFrames(3, 41, 1234.5, records);
+  const each = Buffer.concat(jsons.map((json, i) => encodeFrame({ kind: KIND_RECORD, severity: records[i]!.severity, resourceIndex: 3, seq: 41 + i, enqueuedAtMs: 1234.5 }, json)));
+  assert.ok(one.equals(each));
+  const scan = scanFrames(one);
+  assert.deepEqual(scan.corrupt, []);
+  assert.deepEqual(scan.frames.map((f) => [f.seq, f.severity, f.resourceIndex, f.json.toString()]), jsons.map((json, i) => [41 + i, Math.min(255, records[i]!.severity), 3, json]));
 });
