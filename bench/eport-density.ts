@@ -3,8 +3,9 @@
 //      for every format: packed (deflate + preset dictionary, lossless), packed without the dictionary, the PRD
 //      compact lines, and plain PRD JSON lines;
 //   2. cellular payload bytes per machine per day at the PRD load (1,000 logs/hour, 20 % WARN or above) with the
-//      exporter's default schedule (CRITICAL at once, ERROR/WARN hourly, INFO/DEBUG in the daily summary,
-//      max_bytes_per_day 35,000), through the exporter's own planning code;
+//      exporter's default schedule (its host defaults: batch.max_age 1h closed at once by a CRITICAL record; ERROR/WARN
+//      within max_bytes_per_day 35,000, paced over the day, INFO/DEBUG in the daily summary), through the exporter's
+//      own planning code;
 //   3. packing speed.
 //   node --import tsx bench/eport-density.ts [--records 20000] [--days 3]
 import { parseArgs } from 'node:util';
@@ -14,7 +15,7 @@ import { eventFromEntry, type EportEvent } from '../eport/packer/event.js';
 import { pack, type PackOptions } from '../eport/packer/packer.js';
 import { unpack } from '../eport/packer/unpack.js';
 import { wireBytes } from '../eport/link/wire.js';
-import { countInto, emptyDay, planPayloads, selectEvents, summaryEvent, utcDay, type ScheduleOptions } from '../plugins/exporters/eport/schedule.js';
+import { batchAllowance, countInto, emptyDay, PACING_LEAD_MS, planPayloads, selectEvents, summaryEvent, utcDay, type ScheduleOptions } from '../plugins/exporters/eport/schedule.js';
 
 const { values } = parseArgs({ options: { records: { type: 'string', default: '20000' }, days: { type: 'string', default: '3' } } });
 const RECORDS = Number(values.records);
@@ -67,11 +68,16 @@ const schedule: ScheduleOptions = {
 interface DayResult { day: string; records: number; warnPlus: number; critical: number; payloads: number; bytes: number; wire: number; aggregated: number; cut: number }
 
 /**
- * One device for `days` days. `mode`: 'prd' — every CRITICAL is its own send at once, the rest hourly (what the
- * schedule asks for); 'hourly' — one send per hour with everything (the host's batch.max_age: 1h today).
+ * One device for `days` days, batched the way the host's send loop does it (collector/delivery/send-loop.ts): a batch
+ * starts with its first record and is sent `maxAgeMs` later, or at once when a record at or above `flushSeverity`
+ * joins it (it then ends with that record), or when it holds `maxRecords`. 'prd' is the eport exporter's own host
+ * defaults (max_age 1h, flush_severity CRITICAL, max_records 10,000); 'hourly' the same without the early close;
+ * 'five-minutes' max_age 5m without it.
  */
-function simulateDays(days: number, budget: number, mode: 'prd' | 'hourly' | 'five-minutes'): DayResult[] {
-  const windowMs = mode === 'five-minutes' ? 300_000 : 3_600_000;
+function simulateDays(days: number, budget: number, mode: 'prd' | 'hourly' | 'five-minutes', pace: boolean): DayResult[] {
+  const maxAgeMs = mode === 'five-minutes' ? 300_000 : 3_600_000;
+  const flushSeverity = mode === 'prd' ? SEVERITY.CRITICAL : Infinity;
+  const maxRecords = 10_000;
   const sim = new VendingSimulator({ seed: BENCH_SEED + 1, logsPerHour: 1_000, warnShare: 0.2 });
   const start = Date.parse('2026-01-22T00:00:00Z');
   const out: DayResult[] = [];
@@ -88,9 +94,8 @@ function simulateDays(days: number, budget: number, mode: 'prd' | 'hourly' | 'fi
       batchBytesToday = 0;
       day = { day: counts.day, records: 0, warnPlus: 0, critical: 0, payloads: 0, bytes: 0, wire: 0, aggregated: 0, cut: 0 };
     }
-    const batch = events;
     const plan = planPayloads({
-      selection: selectEvents(batch, schedule), ...(pendingSummary ? { summary: pendingSummary } : {}), batchBytesLeft: budget - RESERVED - batchBytesToday,
+      selection: selectEvents(events, schedule), ...(pendingSummary ? { summary: pendingSummary } : {}), batchBytesLeft: pace ? batchAllowance(budget - RESERVED, batchBytesToday, nowMs, PACING_LEAD_MS) : budget - RESERVED - batchBytesToday,
       format: 'packed', maxPayloadBytes: 900, bootId: 1, firstSequence: sequence,
     });
     pendingSummary = undefined;
@@ -103,27 +108,27 @@ function simulateDays(days: number, budget: number, mode: 'prd' | 'hourly' | 'fi
     day.aggregated += plan.loss.aggregatedRecords;
     day.cut += plan.loss.cutRecords;
   };
-  let hour: EportEvent[] = [];
-  let hourEnd = start + windowMs;
-  const end = start + days * 86_400_000 + 1;
+  let batch: EportEvent[] = [];
+  let closesAtMs = Infinity;
+  const end = start + days * 86_400_000;
   for (;;) {
     const e = eventFromEntry(sim.next());
-    while (e.timeMs >= hourEnd) {
-      send(hour, hourEnd);
-      hour = [];
-      hourEnd += windowMs;
+    if (e.timeMs >= closesAtMs) {
+      send(batch, closesAtMs);
+      batch = [];
+      closesAtMs = Infinity;
     }
     if (e.timeMs >= end) break;
     day.records += 1;
     if (e.severityNumber >= SEVERITY.WARN) day.warnPlus += 1;
-    if (e.severityNumber >= SEVERITY.CRITICAL) {
-      day.critical += 1;
-      if (mode === 'prd') {
-        send([e], e.timeMs);
-        continue;
-      }
+    if (e.severityNumber >= SEVERITY.CRITICAL) day.critical += 1;
+    batch.push(e);
+    if (batch.length === 1) closesAtMs = e.timeMs + maxAgeMs;
+    if (e.severityNumber >= flushSeverity || batch.length >= maxRecords) {
+      send(batch, e.timeMs);
+      batch = [];
+      closesAtMs = Infinity;
     }
-    hour.push(e);
   }
   out.push(day);
   return out.slice(0, days);
@@ -132,9 +137,15 @@ function simulateDays(days: number, budget: number, mode: 'prd' | 'hourly' | 'fi
 console.log(`\n## Cellular payload bytes per machine per day (PRD load: 1,000 logs/h, 20 % WARN+; ${DAYS} simulated days)\n`);
 console.log('| schedule | budget (bytes/day) | day | records | WARN+ | CRITICAL | payloads | payload bytes | serial bytes | records aggregated | records cut |');
 console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const [mode, label] of [['prd', 'CRITICAL at once, ERROR/WARN hourly'], ['hourly', 'one send per hour (host max_age 1h)'], ['five-minutes', 'one send per 5 min (host max_age 5m)']] as const) {
-  for (const budget of [35_000, Infinity]) {
-    for (const d of simulateDays(DAYS, budget, mode)) {
+const runs = [
+  ['prd', true, 'eport defaults: max_age 1h, flush_severity CRITICAL; pace_budget', [35_000, Infinity]],
+  ['prd', false, 'the same with pace_budget: false', [35_000]],
+  ['hourly', true, 'max_age 1h, no flush_severity; pace_budget', [35_000, Infinity]],
+  ['five-minutes', true, 'max_age 5m, no flush_severity; pace_budget', [35_000, Infinity]],
+] as const;
+for (const [mode, pace, label, budgets] of runs) {
+  for (const budget of budgets) {
+    for (const d of simulateDays(DAYS, budget, mode, pace)) {
       console.log(`| ${label} | ${Number.isFinite(budget) ? budget.toLocaleString('en') : 'none'} | ${d.day} | ${d.records.toLocaleString('en')} | ${d.warnPlus.toLocaleString('en')} | ${d.critical} | ${d.payloads} | ${d.bytes.toLocaleString('en')} | ${d.wire.toLocaleString('en')} | ${d.aggregated} | ${d.cut} |`);
     }
   }

@@ -113,6 +113,28 @@ test('budget: aggregates, then cuts, always flagged and counted; records carried
   }), { numRuns: 40 });
 });
 
+test('budget: groups are folded one at a time (lowest level, largest first); the records of the other groups come back exactly', () => {
+  const events = new VendingSimulator({ seed: 9, warnShare: 1, criticalShare: 0 }).take(400).map(eventFromEntry);
+  const full = pack(events).payloadBytes;
+  const result = pack(events, { maxTotalBytes: Math.floor(full * 0.8) });
+  assert.equal(result.loss.cutRecords, 0);
+  assert.ok(result.loss.aggregatedRecords > 0 && result.loss.aggregatedRecords < events.length, `${result.loss.aggregatedRecords} aggregated`);
+  const back = unpackAll(result.payloads).events;
+  const folded = back.filter((e) => e.count !== undefined);
+  const foldedKeys = new Set(folded.map((e) => `${e.severityNumber}|${e.component}|${e.message}`));
+  const kept = events.filter((e) => !foldedKeys.has(`${e.severityNumber}|${e.component}|${e.message}`));
+  const keptGroups = new Map<string, EportEvent[]>();
+  for (const e of kept) keptGroups.set(`${e.severityNumber}|${e.component}|${e.message}`, [...(keptGroups.get(`${e.severityNumber}|${e.component}|${e.message}`) ?? []), e]);
+  const keptMulti = [...keptGroups.values()].filter((g) => g.length > 1);
+  assert.ok(keptMulti.length > 0, 'groups of several records that did not need folding stay as they are');
+  assert.deepEqual(back.filter((e) => e.count === undefined).sort((a, b) => a.timeMs - b.timeMs), jsonNormal(kept).sort((a, b) => a.timeMs - b.timeMs));
+  assert.equal(folded.reduce((n, e) => n + e.count!, 0), events.length - kept.length);
+  // folded first: the lowest level, and within a level the largest group
+  for (const f of folded) {
+    for (const g of keptMulti) assert.ok(f.severityNumber < g[0]!.severityNumber || (f.severityNumber === g[0]!.severityNumber && f.count! >= g.length), `${f.message} (${f.count}) folded before ${g[0]!.message} (${g.length})`);
+  }
+});
+
 test('packed density on simulated vending logs: at least 90 records per 900-byte payload', () => {
   const events = new VendingSimulator({ seed: 42 }).take(5_000).map(eventFromEntry);
   const result = pack(events);

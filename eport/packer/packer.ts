@@ -170,20 +170,29 @@ function fill(ctx: Ctx, machine: string, events: readonly EportEvent[], cut: num
   return { payloads, loss: total };
 }
 
-/** Identical severity+component+message become one aggregate with a count and first/last time. */
-export function aggregate(events: readonly EportEvent[]): EportEvent[] {
+const groupKey = (e: EportEvent): string => `${e.severityNumber}\u0000${e.component}\u0000${e.message}`;
+
+function groupsOf(events: readonly EportEvent[]): Map<string, EportEvent[]> {
   const groups = new Map<string, EportEvent[]>();
   for (const e of events) {
-    const key = `${e.severityNumber}\u0000${e.component}\u0000${e.message}`;
+    const key = groupKey(e);
     const group = groups.get(key);
     if (group) group.push(e);
     else groups.set(key, [e]);
   }
+  return groups;
+}
+
+/**
+ * Identical severity+component+message become one aggregate with a count and first/last time — every such group,
+ * or only the groups named in `only` (keys from `foldOrder`); the other records stay as they are.
+ */
+export function aggregate(events: readonly EportEvent[], only?: ReadonlySet<string>): EportEvent[] {
   const out: EportEvent[] = [];
-  for (const group of groups.values()) {
+  for (const [key, group] of groupsOf(events)) {
     const first = group[0]!;
-    if (group.length === 1 && first.count === undefined) {
-      out.push(first);
+    if ((group.length === 1 && first.count === undefined) || (only !== undefined && !only.has(key))) {
+      out.push(...group);
       continue;
     }
     let count = 0, firstMs = Infinity, lastMs = -Infinity;
@@ -195,6 +204,13 @@ export function aggregate(events: readonly EportEvent[]): EportEvent[] {
     out.push({ timeMs: firstMs, machine: first.machine, severityNumber: first.severityNumber, component: first.component, message: first.message, count, lastTimeMs: lastMs });
   }
   return out.sort((a, b) => a.timeMs - b.timeMs);
+}
+
+/** The groups worth folding (more than one record), in the order they are folded: lowest level first, then largest. */
+function foldOrder(events: readonly EportEvent[]): string[] {
+  return [...groupsOf(events)].filter(([, g]) => g.length > 1)
+    .sort(([, a], [, b]) => a[0]!.severityNumber - b[0]!.severityNumber || b.length - a.length)
+    .map(([key]) => key);
 }
 
 /** Records to cut first: lowest severity, then newest. */
@@ -209,9 +225,21 @@ function sizeOf(payloads: readonly Buffer[]): number {
 function packMachine(ctx: Ctx, machine: string, events: readonly EportEvent[], maxTotalBytes: number | undefined): { payloads: Buffer[]; loss: LossCounts } {
   const lossless = fill(ctx, machine, criticalFirst(events), 0);
   if (maxTotalBytes === undefined || sizeOf(lossless.payloads) <= maxTotalBytes) return lossless;
+  // aggregate group by group (lowest level, then largest group first): the fewest groups that make it fit
+  const groups = foldOrder(events);
+  let fewest: { payloads: Buffer[]; loss: LossCounts } | undefined;
+  for (let lo = 1, hi = groups.length; lo <= hi;) {
+    const mid = Math.floor((lo + hi) / 2);
+    const attempt = fill(ctx, machine, criticalFirst(aggregate(events, new Set(groups.slice(0, mid)))), 0);
+    if (sizeOf(attempt.payloads) <= maxTotalBytes) {
+      fewest = attempt;
+      hi = mid - 1;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  if (fewest !== undefined) return fewest;
   const aggregated = aggregate(events);
-  const folded = fill(ctx, machine, criticalFirst(aggregated), 0);
-  if (sizeOf(folded.payloads) <= maxTotalBytes) return folded;
   // cut: find the fewest records to drop (binary search over the cut order)
   const order = cutOrder(aggregated);
   const recordsIn = (list: readonly EportEvent[]): number => list.reduce((n, e) => n + (e.count ?? 1), 0);

@@ -48,6 +48,7 @@ exporters:
     processing_time: 200ms
     batch: { max_age: 300ms, max_records: 5000 }
     retry: { initial_interval: 100ms, max_interval: 1s }
+    pace_budget: false             # the file's hours of records arrive in seconds; paced, they would get this hour's share
 service:
   resource: { device.id: VM077 }
   storage: { directory: ${join(dir, 'state')} }

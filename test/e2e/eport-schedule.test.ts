@@ -69,6 +69,7 @@ exporters:
     path: ${pty.a}
     baud_rate: 115200
     processing_time: 200ms
+    max_bytes_per_day: 0           # when records go is the point here, not how many bytes a day (paced: the hour's share)
 service:
   resource: { device.id: VM078 }
   storage: { directory: ${join(dir, 'state')} }

@@ -20,6 +20,7 @@ export const configSchema = {
     immediate_levels: { type: 'array', items: LEVEL, uniqueItems: true, default: ['CRITICAL'], description: 'Levels sent at once, whatever the daily budget says: the host\'s `batch.flush_severity` (CRITICAL by default here; must not be above the lowest of these levels) closes the window when one is queued.' },
     batch_levels: { type: 'array', items: LEVEL, uniqueItems: true, default: ['ERROR', 'WARN'], description: 'Levels sent in the windowed batches (the window is the host\'s `batch.max_age`, 1h by default here), within the daily budget.' },
     max_bytes_per_day: { ...BYTES_SCHEMA, default: 35000, description: 'Cellular payload bytes per UTC day. Batch levels get this minus reserved_bytes_per_day: over it they are aggregated, then cut (both counted in the frames). Immediate levels and the summary are always sent. 0 = no limit.' },
+    pace_budget: { type: 'boolean', default: true, description: 'Spread the batch levels\' daily budget over the UTC day: a send may use what has accrued since midnight (plus one hour) minus what was used, so a busy morning is aggregated a little instead of the evening being cut. false: first come, first served.' },
     reserved_bytes_per_day: { ...BYTES_SCHEMA, default: 3000, description: 'Part of max_bytes_per_day kept for immediate records and the daily summary; batch levels use the rest.' },
     daily_summary: { type: 'boolean', default: true, description: 'Send one summary record per UTC day: counts by level and component, transactions completed and their total.' },
     transaction_component: { type: 'string', default: 'txn', description: 'Component of the "transaction completed" records the summary adds up.' },
@@ -45,6 +46,7 @@ export interface EportExporterConfig {
   batch_levels?: LevelName[];
   max_bytes_per_day?: BytesValue;
   reserved_bytes_per_day?: BytesValue;
+  pace_budget?: boolean;
   daily_summary?: boolean;
   transaction_component?: string;
   transaction_message?: string;
@@ -68,6 +70,7 @@ export interface EportExporterOptions {
   batchLevels: ReadonlySet<LevelName>;
   maxBytesPerDay: number;
   reservedBytesPerDay: number;
+  paceBudget: boolean;
   dailySummary: boolean;
   transactionComponent: string;
   transactionMessage: string;
@@ -93,6 +96,7 @@ export function toOptions(config: Readonly<EportExporterConfig>): EportExporterO
     batchLevels: new Set(config.batch_levels ?? ['ERROR', 'WARN']),
     maxBytesPerDay: parseBytes(config.max_bytes_per_day ?? 35000),
     reservedBytesPerDay: parseBytes(config.reserved_bytes_per_day ?? 3000),
+    paceBudget: config.pace_budget ?? true,
     dailySummary: config.daily_summary ?? true,
     transactionComponent: config.transaction_component ?? 'txn',
     transactionMessage: config.transaction_message ?? 'Transaction completed',

@@ -15,6 +15,7 @@ import { runSimulator, type SimulatorSummary } from '../../../eport/sim/simulato
 import { parseDropFileName } from '../../../eport/sim/drop-folder.js';
 import { toOptions, validate, type EportExporterConfig } from './config.js';
 import { EportExporter } from './exporter.js';
+import { batchAllowance, PACING_LEAD_MS } from './schedule.js';
 import factory from './index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'fleetlog-eport-exporter-'));
@@ -55,6 +56,16 @@ test('an immediate level below batch.flush_severity is refused (it would wait fo
   assert.deepEqual(validateComponentConfig(factory, { ...widened, batch: { flush_severity: 'ERROR' } }).issues, []);
   assert.deepEqual(validateComponentConfig(factory, { ...widened, batch: { flush_severity: 17 } }).issues, []);
   assert.deepEqual(validateComponentConfig(factory, { ...widened, batch: { flush_severity: null } }).issues, []);
+});
+
+test('batchAllowance: the day\'s batch budget accrues evenly from UTC midnight (plus the lead), minus what was used', () => {
+  const midnight = Date.parse('2026-01-22T00:00:00Z');
+  assert.equal(batchAllowance(24_000, 0, midnight + 6 * 3_600_000), 6_000);
+  assert.equal(batchAllowance(24_000, 0, midnight + 6 * 3_600_000, PACING_LEAD_MS), 7_000);
+  assert.equal(batchAllowance(24_000, 5_000, midnight + 6 * 3_600_000), 1_000);
+  assert.equal(batchAllowance(24_000, 9_000, midnight + 6 * 3_600_000), 0, 'never negative');
+  assert.equal(batchAllowance(24_000, 1_000, midnight + 23.5 * 3_600_000, PACING_LEAD_MS), 23_000, 'the lead reaches the whole day before its end');
+  assert.equal(batchAllowance(Infinity, 0, midnight), Infinity);
 });
 
 interface Rig {
@@ -234,6 +245,32 @@ describe('over a pty pair to the simulator', () => {
       assert.equal(summary.message, `${completed.length} completed $${(cents / 100).toFixed(2)}`);
     } finally {
       await r.close();
+    }
+  });
+
+  test('pace_budget: early in the day a send gets its share of the budget — folded, not cut; unpaced, the same send goes whole', async () => {
+    const batch = batchOf(500, 3, { warnShare: 0.4 });
+    const paced = await rig({ max_bytes_per_day: 21_000, reserved_bytes_per_day: 1_000 });
+    const unpaced = await rig({ max_bytes_per_day: 21_000, reserved_bytes_per_day: 1_000, pace_budget: false });
+    try {
+      paced.clock.ms = unpaced.clock.ms = Date.parse('2026-01-22T01:00:00Z'); // paced share: 20,000 × 2/24 ≈ 1,666 bytes
+      assert.equal((await paced.exporter.send(batch, signal)).outcome, 'ok');
+      assert.equal((await unpaced.exporter.send(batch, signal)).outcome, 'ok');
+      const whole = await dropped(unpaced.drop);
+      const share = await dropped(paced.drop);
+      assert.equal(whole.lossless, true);
+      const wholeBytes = JSON.parse(await readFile(join(unpaced.dir, 'state', 'eport-state.json'), 'utf8')) as { batchBytesToday: number };
+      assert.ok(wholeBytes.batchBytesToday > 1_700, `the whole send is ${wholeBytes.batchBytesToday} bytes`);
+      const state = JSON.parse(await readFile(join(paced.dir, 'state', 'eport-state.json'), 'utf8')) as { batchBytesToday: number };
+      assert.ok(state.batchBytesToday <= 1_666, `${state.batchBytesToday} batch bytes`);
+      assert.equal(share.lossless, false);
+      assert.equal(share.cut, 0);
+      assert.ok(share.aggregated > 0);
+      const count = (events: EportEvent[]): number => events.reduce((n, e) => n + (e.count ?? 1), 0);
+      assert.equal(count(share.events), count(whole.events), 'every WARN+ record is carried, some of them folded');
+    } finally {
+      await paced.close();
+      await unpaced.close();
     }
   });
 

@@ -12,7 +12,7 @@ import { eventFromRecord, type EportEvent } from '../../../eport/packer/event.js
 import { MAX_MACHINE_BYTES, PACKED_MAGIC } from '../../../eport/packer/payload.js';
 import { LinkSender, type LinkState } from '../../../eport/link/sender.js';
 import type { EportExporterOptions } from './config.js';
-import { countInto, emptyDay, planPayloads, selectEvents, summaryEvent, utcDay, type ScheduleOptions } from './schedule.js';
+import { batchAllowance, countInto, emptyDay, planPayloads, PACING_LEAD_MS, selectEvents, summaryEvent, utcDay, type ScheduleOptions } from './schedule.js';
 import { openSerial, type OpenLink, type OpenSerial } from './serial-link.js';
 import { readState, writeState, type ExporterState } from './state-file.js';
 
@@ -170,7 +170,7 @@ export class EportExporter implements Exporter {
       const selection = selectEvents(events, this.#schedule);
       const plan = planPayloads({
         selection, ...(state.pendingSummary ? { summary: state.pendingSummary } : {}),
-        batchBytesLeft: this.#o.maxBytesPerDay > 0 ? this.#o.maxBytesPerDay - this.#o.reservedBytesPerDay - (state.batchBytesToday ?? 0) : Infinity,
+        batchBytesLeft: this.#batchBytesLeft(state.batchBytesToday ?? 0, now),
         format: this.#o.format, maxPayloadBytes: this.#o.maxPayloadBytes, bootId: state.bootId, firstSequence: state.nextSequence,
       });
       state.inflight = {
@@ -218,6 +218,13 @@ export class EportExporter implements Exporter {
     if (notSent > 0) this.#metrics.notSent.add(notSent);
     if (inflight.lossyRecords > 0) this.#metrics.lossy.add(inflight.lossyRecords);
     return sendOk({ acceptedRecords: batch.records.length, message: `${inflight.payloads.length} payloads, ${inflight.bytes} bytes` });
+  }
+
+  /** What batch levels may use in this send (Infinity without a daily budget). */
+  #batchBytesLeft(usedTodayBytes: number, nowMs: number): number {
+    if (this.#o.maxBytesPerDay <= 0) return Infinity;
+    const dayBudget = this.#o.maxBytesPerDay - this.#o.reservedBytesPerDay;
+    return this.#o.paceBudget ? batchAllowance(dayBudget, usedTodayBytes, nowMs, PACING_LEAD_MS) : dayBudget - usedTodayBytes;
   }
 
   #setLinkState(state: LinkState): void {

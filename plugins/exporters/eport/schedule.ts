@@ -121,3 +121,18 @@ export function planPayloads(input: PlanInput): Plan {
   };
   return { payloads, bytes: payloads.reduce((n, p) => n + p.length, 0), batchBytes: second.payloadBytes, loss, sentRecords: always.length + selection.windowed.length };
 }
+
+const DAY_MS = 86_400_000;
+/** The pacing runs one window (the default batch.max_age) ahead, so the day's last window can use the day's rest. */
+export const PACING_LEAD_MS = 3_600_000;
+
+/**
+ * What batch levels may use in a send at `nowMs`: the day's batch budget accrues evenly over the UTC day (plus
+ * `leadMs`), minus what was used today. Quiet hours bank their share for later ones; a busy hour cannot spend the
+ * evening's share, so the budget is spread over the day — aggregated a little everywhere instead of cut at night.
+ */
+export function batchAllowance(dayBudgetBytes: number, usedTodayBytes: number, nowMs: number, leadMs = 0): number {
+  if (!Number.isFinite(dayBudgetBytes)) return Infinity;
+  const intoDayMs = nowMs - Math.floor(nowMs / DAY_MS) * DAY_MS;
+  return Math.max(0, Math.floor(dayBudgetBytes * Math.min(1, (intoDayMs + leadMs) / DAY_MS)) - usedTodayBytes);
+}
