@@ -25,6 +25,8 @@ const DEFAULT_ACK_PERSIST_DELAY_MS = 100;
 const READ_CHUNK_BYTES = 1024 * 1024;
 const MIN_SEGMENT_BYTES = 4096;
 const MAX_RESOURCES_PER_SEGMENT = 0xffff;
+/** At most this many appended records are kept in memory for read() to hand out without parsing their frames. */
+const MAX_UNREAD_RECORDS_IN_MEMORY = 16_384;
 
 export interface DiskQueueOptions {
   directory: string;
@@ -93,6 +95,13 @@ export class DiskQueue implements DeliveryQueue {
   #nextSeq = 1;
   #lastReadSeq = 0;
   #unacked = 0;
+  /**
+   * The records of recent writes, in seq order, until read: read() still reads and checks every frame from disk, but
+   * takes the record object from here instead of parsing the frame's JSON again (same seq = the record that frame
+   * was encoded from). A queue that is not being read stops filling it at the bound; misses decode from disk.
+   */
+  #unread: { firstSeq: number; records: LogRecord[] }[] = [];
+  #unreadCount = 0;
   /** Read but not yet acknowledged, in order (bounded by the sender's read-ahead). */
   #inFlight: { seq: number; atMs: number }[] = [];
   #cursor: ReadCursor | undefined;
@@ -313,6 +322,10 @@ export class DiskQueue implements DeliveryQueue {
     if (newResource) active.resources.set(key, resourceIndex);
     this.#nextSeq += records.length;
     for (const [i, { record }] of records.entries()) noteRecord(active.meta, firstSeq + i, record.severityNumber, nowMs);
+    if (this.#unreadCount + records.length <= MAX_UNREAD_RECORDS_IN_MEMORY) {
+      this.#unread.push({ firstSeq, records: records.map((r) => r.record) });
+      this.#unreadCount += records.length;
+    }
     active.meta.bytes += total;
     active.dirty = true;
     this.#unacked += records.length;
@@ -502,14 +515,28 @@ export class DiskQueue implements DeliveryQueue {
     return out;
   }
 
+  /** The record appended with `seq` if still held in memory (older entries are let go on the way). */
+  #takeUnread(seq: number): LogRecord | undefined {
+    for (let head = this.#unread[0]; head !== undefined; head = this.#unread[0]) {
+      const index = seq - head.firstSeq;
+      if (index < 0) return undefined;
+      if (index < head.records.length) return head.records[index];
+      this.#unread.shift();
+      this.#unreadCount -= head.records.length;
+    }
+    return undefined;
+  }
+
   #decode(frame: ScannedFrame, cursor: ReadCursor): QueuedRecord | undefined {
-    let record: LogRecord;
-    try {
-      record = decodeRecordJson(frame.json.toString('utf8'));
-    } catch {
-      this.#countCorrupt(1);
-      this.#unacked -= 1;
-      return undefined;
+    let record: LogRecord | undefined = this.#takeUnread(frame.seq);
+    if (record === undefined) {
+      try {
+        record = decodeRecordJson(frame.json.toString('utf8'));
+      } catch {
+        this.#countCorrupt(1);
+        this.#unacked -= 1;
+        return undefined;
+      }
     }
     const resource = cursor.resources.get(frame.resourceIndex) ?? { key: '{"fleetlog.resource_lost":true}', attributes: { 'fleetlog.resource_lost': true } };
     return { seq: frame.seq, enqueuedAtMs: frame.enqueuedAtMs, resourceKey: resource.key, resource: resource.attributes, record, bytes: frame.size };
