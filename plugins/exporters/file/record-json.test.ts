@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { msToUnixNano } from '../../../collector/component/index.js';
+import { levelOfSeverity, msToUnixNano, type Attributes, type LogRecord } from '../../../collector/component/index.js';
 import { makeBatch } from '../../../collector/testkit/index.js';
-import { isoOfUnixNano, recordToJsonLine } from './record-json.js';
+import { contextOf, isoOfUnixNano, recordToJsonLine } from './record-json.js';
 
 test('ISO times equal Date#toISOString for any millisecond (the per-second cache never goes stale)', () => {
   fc.assert(fc.property(fc.integer({ min: 1, max: 4e12 }), fc.integer({ min: 0, max: 999 }), (ms, delta) => {
@@ -20,4 +20,47 @@ test('a line is one JSON object ending in a newline, the resource included once'
   const parsed = JSON.parse(line) as Record<string, unknown>;
   assert.deepEqual(parsed.resource, { 'device.id': 'VM001', 'a"b': 'x\ny' });
   assert.equal(parsed.machine_id, 'VM001');
+});
+
+/** The line as the object it describes, stringified (how recordToJsonLine wrote it before it wrote text directly). */
+function referenceLine(record: LogRecord, resource: Attributes): string {
+  const component = record.attributes.component;
+  const machine = resource['device.id'];
+  const line: Record<string, unknown> = {
+    timestamp: isoOfUnixNano(record.timeUnixNano) ?? isoOfUnixNano(record.observedTimeUnixNano),
+    machine_id: typeof machine === 'string' ? machine : null,
+    level: levelOfSeverity(record.severityNumber) ?? null,
+    component: typeof component === 'string' ? component : null,
+    message: record.body,
+    context: contextOf(record.attributes),
+    time_unix_nano: record.timeUnixNano,
+    observed_time_unix_nano: record.observedTimeUnixNano,
+    severity_number: record.severityNumber,
+    severity_text: record.severityText,
+  };
+  if (record.recordId !== undefined) line.record_id = record.recordId;
+  if (record.bootId !== undefined) line.boot_id = record.bootId;
+  if (record.traceId !== undefined) line.trace_id = record.traceId;
+  if (record.spanId !== undefined) line.span_id = record.spanId;
+  if (record.flags !== undefined) line.flags = record.flags;
+  if (record.eventName !== undefined) line.event_name = record.eventName;
+  line.resource = resource;
+  return `${JSON.stringify(line)}\n`;
+}
+
+test('a line is exactly JSON.stringify of the object it describes, for any record and resource', () => {
+  const text = fc.string({ unit: 'binary' });
+  const value = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+  const attributes = fc.dictionary(fc.oneof(text, fc.constant('component')), value);
+  const nano = fc.oneof(fc.constant('0'), fc.bigInt({ min: 0n, max: 4_000_000_000_000_000_000n }).map(String), text);
+  const record = fc.record({
+    timeUnixNano: nano, observedTimeUnixNano: nano, severityNumber: fc.oneof(fc.integer({ min: -2, max: 30 }), fc.double()),
+    severityText: text, body: value, attributes,
+    recordId: fc.option(text, { nil: undefined }), bootId: fc.option(text, { nil: undefined }), traceId: fc.option(text, { nil: undefined }),
+    spanId: fc.option(text, { nil: undefined }), flags: fc.option(fc.integer(), { nil: undefined }), eventName: fc.option(text, { nil: undefined }),
+  }, { requiredKeys: ['timeUnixNano', 'observedTimeUnixNano', 'severityNumber', 'severityText', 'body', 'attributes'] });
+  const resource = fc.dictionary(fc.oneof(text, fc.constant('device.id')), value);
+  fc.assert(fc.property(record, resource, (r, res) => {
+    assert.equal(recordToJsonLine(r as LogRecord, res as Attributes), referenceLine(r as LogRecord, res as Attributes));
+  }), { numRuns: 2000 });
 });

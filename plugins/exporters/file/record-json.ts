@@ -34,28 +34,36 @@ export function resourceJson(resource: Attributes): string {
   return JSON.stringify(resource);
 }
 
-/** One line (with its newline). `resourceText` is resourceJson(resource), passed in so a batch encodes it once. */
+/** `,"key":<JSON of value>`, or nothing when the value is undefined (as JSON.stringify of an object leaves it out). */
+function field(key: string, value: unknown): string {
+  const json = JSON.stringify(value) as string | undefined;
+  return json === undefined ? '' : `,"${key}":${json}`;
+}
+
+/**
+ * One line (with its newline). `resourceText` is resourceJson(resource), passed in so a batch encodes it once. The
+ * text is what JSON.stringify gives for the object {timestamp, machine_id, level, component, message, context,
+ * time_unix_nano, …, resource}, written directly, without building that object for every record.
+ */
 export function recordToJsonLine(record: LogRecord, resource: Attributes, resourceText = resourceJson(resource)): string {
   const component = record.attributes[ATTRIBUTE_COMPONENT];
   const machine = resource[RESOURCE_DEVICE_ID];
-  const line: Record<string, unknown> = {
-    timestamp: isoOfUnixNano(record.timeUnixNano) ?? isoOfUnixNano(record.observedTimeUnixNano),
-    machine_id: typeof machine === 'string' ? machine : null,
-    level: levelOfSeverity(record.severityNumber) ?? null,
-    component: typeof component === 'string' ? component : null,
-    message: record.body,
-    context: contextOf(record.attributes),
-    time_unix_nano: record.timeUnixNano,
-    observed_time_unix_nano: record.observedTimeUnixNano,
-    severity_number: record.severityNumber,
-    severity_text: record.severityText,
-  };
-  if (record.recordId !== undefined) line.record_id = record.recordId;
-  if (record.bootId !== undefined) line.boot_id = record.bootId;
-  if (record.traceId !== undefined) line.trace_id = record.traceId;
-  if (record.spanId !== undefined) line.span_id = record.spanId;
-  if (record.flags !== undefined) line.flags = record.flags;
-  if (record.eventName !== undefined) line.event_name = record.eventName;
-  const json = JSON.stringify(line);
-  return `${json.slice(0, -1)},"resource":${resourceText}}\n`;
+  const timestamp = isoOfUnixNano(record.timeUnixNano) ?? isoOfUnixNano(record.observedTimeUnixNano);
+  let line = `{"timestamp":${timestamp === null ? 'null' : `"${timestamp}"`}`
+    + `,"machine_id":${typeof machine === 'string' ? JSON.stringify(machine) : 'null'}`
+    + `,"level":${JSON.stringify(levelOfSeverity(record.severityNumber) ?? null)}`
+    + `,"component":${typeof component === 'string' ? JSON.stringify(component) : 'null'}`
+    + field('message', record.body)
+    + field('context', contextOf(record.attributes))
+    + field('time_unix_nano', record.timeUnixNano)
+    + field('observed_time_unix_nano', record.observedTimeUnixNano)
+    + field('severity_number', record.severityNumber)
+    + field('severity_text', record.severityText);
+  if (record.recordId !== undefined) line += field('record_id', record.recordId);
+  if (record.bootId !== undefined) line += field('boot_id', record.bootId);
+  if (record.traceId !== undefined) line += field('trace_id', record.traceId);
+  if (record.spanId !== undefined) line += field('span_id', record.spanId);
+  if (record.flags !== undefined) line += field('flags', record.flags);
+  if (record.eventName !== undefined) line += field('event_name', record.eventName);
+  return `${line},"resource":${resourceText}}\n`;
 }
