@@ -3,10 +3,15 @@
 // at `--rate` lines/s (in 20 ms ticks) for `--seconds`; the collector's CPU is sampled from /proc after a
 // warm-up, and every line is checked to have arrived.
 //
-//   node --import tsx bench/file-log-steady.ts [--rate 5000] [--seconds 30] [--exporter file|otlp_http]
+//   node --import tsx bench/file-log-steady.ts [--rate 5000] [--seconds 30] [--exporter file|otlp_http|both]
+//                                              [--bin PATH] [--cpu-prof DIR] [--node-options "…"]
 //
 // With `--exporter otlp_http` the collector sends (protobuf, gzip) to a sink in this process that answers 200
-// to every request; "delivered" is then the collector's own fleetlog_exporter_sent_records_total.
+// to every request; "delivered" is then the collector's own fleetlog_exporter_sent_records_total. `both` is the
+// shape of configs/pi-vending.yaml (file_log → local `file` tier + otlp_http, two durable queues); delivered is then
+// the lines in the file and sent records counts both exporters. --bin runs another entry point (e.g. a built
+// tree's bin/fleetlog.js; default this checkout's, which runs dist/ when built, else tsx); --cpu-prof writes a V8
+// CPU profile of the collector into DIR.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -23,8 +28,15 @@ const argValue = (name: string, fallback: number): number => {
 };
 const RATE = argValue('--rate', 5000);
 const SECONDS = argValue('--seconds', 30);
-const EXPORTER = args.includes('--exporter') ? args[args.indexOf('--exporter') + 1] : 'file';
-if (EXPORTER !== 'file' && EXPORTER !== 'otlp_http') throw new Error(`--exporter file|otlp_http, not ${EXPORTER}`);
+const argText = (name: string, fallback: string): string => {
+  const i = args.indexOf(name);
+  return i === -1 ? fallback : args[i + 1]!;
+};
+const EXPORTER = argText('--exporter', 'file');
+if (EXPORTER !== 'file' && EXPORTER !== 'otlp_http' && EXPORTER !== 'both') throw new Error(`--exporter file|otlp_http|both, not ${EXPORTER}`);
+const BIN = argText('--bin', join(repo, 'bin', 'fleetlog.js'));
+const CPU_PROF_DIR = argText('--cpu-prof', '');
+const NODE_OPTIONS = argText('--node-options', '');
 const WARMUP_SECONDS = 3;
 const TICK_MS = 20;
 
@@ -69,9 +81,10 @@ try {
       probe.close(() => resolve(port));
     });
   });
-  const exporterYaml = EXPORTER === 'file'
-    ? `file: { path: ${output}, max_bytes: 4GiB }`
-    : `otlp_http: { endpoint: 'http://127.0.0.1:${(sink.address() as AddressInfo).port}' }`;
+  const fileYaml = `file: { path: ${output}, max_bytes: 4GiB }`;
+  const otlpYaml = `otlp_http: { endpoint: 'http://127.0.0.1:${(sink.address() as AddressInfo).port}' }`;
+  const exporterYaml = EXPORTER === 'file' ? fileYaml : EXPORTER === 'otlp_http' ? otlpYaml : `${fileYaml}\n  ${otlpYaml}`;
+  const exporterIds = EXPORTER === 'both' ? 'file, otlp_http' : EXPORTER;
   writeFileSync(config, `
 receivers:
   file_log: { include: [${input}], parser: python, start_at: beginning }
@@ -81,14 +94,16 @@ service:
   storage: { directory: ${join(dir, 'data')} }
   telemetry: { metrics: { address: 127.0.0.1:${metricsPort} } }
   pipelines:
-    logs: { receivers: [file_log], exporters: [${EXPORTER}] }
+    logs: { receivers: [file_log], exporters: [${exporterIds}] }
 `);
   const sentRecords = async (): Promise<number> => {
     const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()).catch(() => '');
     return text.split('\n').filter((l) => l.startsWith('fleetlog_exporter_sent_records_total'))
       .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
   };
-  const child = spawn(process.execPath, [join(repo, 'bin', 'fleetlog.js'), 'collector', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const execArgv = CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [];
+  const env = NODE_OPTIONS ? { ...process.env, NODE_OPTIONS } : process.env;
+  const child = spawn(process.execPath, [...execArgv, BIN, 'collector', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
   const startDeadline = Date.now() + 60_000;
@@ -125,13 +140,14 @@ service:
   const cpu = cpuSeconds(pid) - cpuAtWarm;
   const hwm = rssMiB(pid, 'VmHWM');
   const drainDeadline = Date.now() + 30_000;
-  while ((await sentRecords()) < written && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 200));
+  const target = EXPORTER === 'both' ? 2 * written : written;
+  while ((await sentRecords()) < target && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 200));
   const sent = await sentRecords();
   child.kill('SIGTERM');
   await once(child, 'exit');
   sink.close();
-  const delivered = EXPORTER === 'file' ? await countLines(output) : sent;
-  process.stdout.write(`exporter ${EXPORTER}: rate ${RATE} lines/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up): ${written} lines written, ${delivered} delivered${EXPORTER === 'otlp_http' ? ` in ${requests} requests` : ''}\n`);
+  const delivered = EXPORTER === 'otlp_http' ? sent : await countLines(output);
+  process.stdout.write(`exporter ${EXPORTER} (${BIN}): rate ${RATE} lines/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up): ${written} lines written, ${delivered} delivered${EXPORTER === 'file' ? '' : ` (${sent} sent records in all), ${requests} requests`}\n`);
   process.stdout.write(`collector CPU ${(cpu / measured * 100).toFixed(1)} % of one core; RSS peak sampled ${peakRss.toFixed(1)} MiB, VmHWM ${hwm.toFixed(1)} MiB\n`);
   process.stdout.write(`${JSON.stringify({ exporter: EXPORTER, rate: RATE, seconds: SECONDS, written, delivered, cpuPercent: Number((cpu / measured * 100).toFixed(1)), rssPeakMiB: Number(peakRss.toFixed(1)), hwmMiB: Number(hwm.toFixed(1)) })}\n`);
 } finally {
