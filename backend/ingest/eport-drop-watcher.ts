@@ -6,7 +6,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDropFileName } from '../../eport/sim/drop-folder.js';
+import { dropFileExists, parseDropFileName } from '../../eport/sim/drop-folder.js';
 import type { EportIngest } from './eport-ingest.js';
 
 export interface DropWatcherOptions {
@@ -99,7 +99,7 @@ export class EportDropWatcher {
     for (const name of names) {
       if (this.#closed) return;
       const path = join(this.#dropDir, name);
-      if (await this.#exists(join(this.#processedDir, name))) {
+      if (await dropFileExists(join(this.#processedDir, name))) {
         await unlink(path).catch(() => undefined);
         counts.duplicates += 1;
         this.totals.duplicates += 1;
@@ -137,15 +137,6 @@ export class EportDropWatcher {
           this.totals.duplicates += 1;
         }
       }
-    }
-  }
-
-  async #exists(path: string): Promise<boolean> {
-    try {
-      await stat(path);
-      return true;
-    } catch {
-      return false;
     }
   }
 }

@@ -1,5 +1,6 @@
-// Crash-proof small state files (receiver checkpoints): write to a temp file, fsync it, rename over the old one,
-// fsync the directory. A reader sees the old state or the new one, never half of either.
+// Crash-proof small files (receiver checkpoints, queue status, dead letters, the ePort simulator's drop files):
+// write to a temp file, fsync it, rename over the old one, fsync the directory. A reader sees the old state or the
+// new one, never half of either.
 import { open, rename, readFile, mkdir, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 

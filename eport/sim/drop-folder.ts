@@ -1,9 +1,20 @@
 // The USAT server's FTP forwarding, as the simulator plays it: each accepted payload becomes one file in a drop
 // folder, named `<machine>_<boot id hex>_<sequence>.eport`, written atomically (temp file, fsync, rename), so a
 // reader never sees half a file. The name is also the simulator's persistent duplicate check.
-import { open, rename, stat, mkdir } from 'node:fs/promises';
+import { stat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeCheckpoint } from '../../collector/delivery/checkpoint-file.js';
 import { PACKED_MAGIC, MAX_MACHINE_BYTES } from '../packer/payload.js';
+
+/** Whether a drop file is there: its name alone is the duplicate check (the simulator's, and the backend's in processed/). */
+export async function dropFileExists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const DROP_FILE_SUFFIX = '.eport';
 const NAME = /^(.+)_([0-9a-f]{8})_(\d{10})\.eport$/;
@@ -52,22 +63,8 @@ export class DropFolder {
   async write(payload: Buffer, bootId: number, sequence: number): Promise<boolean> {
     const name = dropFileName(machineOfPayload(payload), bootId, sequence);
     const path = join(this.directory, name);
-    if (await this.#exists(path)) return false;
-    const temp = join(this.directory, `.${name}.${process.pid}.tmp`);
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(payload);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-    const dir = await open(this.directory, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    if (await dropFileExists(path)) return false;
+    await writeCheckpoint(path, payload); // temp file, fsync, rename, fsync of the folder
     this.#names.set(`${bootId}:${sequence}`, name);
     return true;
   }
@@ -76,15 +73,6 @@ export class DropFolder {
   async has(bootId: number, sequence: number, payload?: Buffer): Promise<boolean> {
     if (this.#names.has(`${bootId}:${sequence}`)) return true;
     if (payload === undefined) return false;
-    return this.#exists(join(this.directory, dropFileName(machineOfPayload(payload), bootId, sequence)));
-  }
-
-  async #exists(path: string): Promise<boolean> {
-    try {
-      await stat(path);
-      return true;
-    } catch {
-      return false;
-    }
+    return dropFileExists(join(this.directory, dropFileName(machineOfPayload(payload), bootId, sequence)));
   }
 }
