@@ -1,4 +1,6 @@
 // Shared option parsing of the `fleetlog queue …` commands: --config F, --exporter ID, --json.
+import { parseOptions } from './cli-options.js';
+
 export interface QueueArgs {
   config?: string;
   exporter?: string;
@@ -6,23 +8,9 @@ export interface QueueArgs {
 }
 
 export function parseQueueArgs(args: readonly string[]): QueueArgs | string {
-  const out: QueueArgs = { json: false };
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (flag === '--json') {
-      out.json = true;
-      continue;
-    }
-    if (flag === '--config' || flag === '-c' || flag === '--exporter') {
-      const value = inline ?? args[++i];
-      if (value === undefined || value === '') return `${flag} needs a value`;
-      if (flag === '--exporter') out.exporter = value;
-      else out.config = value;
-      continue;
-    }
-    return `unknown option '${arg}'`;
-  }
-  if (out.config === undefined) return '--config FILE is required';
-  return out;
+  const parsed = parseOptions(args, { values: { '--config': ['-c'], '--exporter': [] }, flags: ['--json'] });
+  if (typeof parsed === 'string') return parsed;
+  const config = parsed.values['--config'];
+  if (config === undefined) return '--config FILE is required';
+  return { config, exporter: parsed.values['--exporter'], json: parsed.flags.has('--json') };
 }
