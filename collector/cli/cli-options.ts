@@ -1,4 +1,7 @@
-// Option parsing for the host's commands: `--name VALUE`, `--name=VALUE`, boolean `--flag`, short aliases.
+// Option parsing for the host's commands: `--name VALUE`, `--name=VALUE`, boolean `--flag`, short aliases; and
+// node:util's parseArgs for the ePort tools, with their usage-error reporting.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { CommandIo } from './command.js';
 export interface OptionSpec {
   /** Options that take a value, with their aliases: `{ '--config': ['-c'] }`. */
   readonly values?: Readonly<Record<string, readonly string[]>>;
@@ -32,4 +35,21 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
     values[name] = value;
   }
   return { values, flags };
+}
+
+type ArgsOptions = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * node:util parseArgs (strict: unknown options and missing values are errors) over a command's args; on a usage
+ * error writes `<command>: <message>` to stderr and returns undefined (the command exits 2).
+ */
+export function parseCommandArgs<O extends ArgsOptions>(
+  command: string, args: readonly string[], options: O, io: Pick<CommandIo, 'stderr'>,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O }>>['values'] | undefined {
+  try {
+    return parseArgs({ args: [...args], options }).values;
+  } catch (error) {
+    io.stderr.write(`${command}: ${(error as Error).message}\n`);
+    return undefined;
+  }
 }

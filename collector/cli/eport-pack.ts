@@ -1,7 +1,7 @@
 // `fleetlog eport pack`: PRD entries (NDJSON) → ePort frames, with one JSON line of what it did.
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './cli-options.js';
 import type { Command, CommandIo } from './command.js';
 import { EntryError, eventFromEntry, type EportEvent } from '../../eport/packer/event.js';
 import { pack, DEFAULT_MAX_PAYLOAD_BYTES, MIN_MAX_PAYLOAD_BYTES, type PackFormat } from '../../eport/packer/packer.js';
@@ -30,19 +30,11 @@ export const eportPackCommand: Command = {
     'Example: fleetlog eport pack --input day.ndjson --output day.bin',
   ].join('\n'),
   async run(args: readonly string[], io: CommandIo): Promise<number> {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: [...args],
-        options: {
-          input: { type: 'string' }, output: { type: 'string' }, 'max-payload': { type: 'string' }, format: { type: 'string' },
-          budget: { type: 'string' }, 'boot-id': { type: 'string' }, encoding: { type: 'string' },
-        },
-      }));
-    } catch (error) {
-      io.stderr.write(`eport pack: ${(error as Error).message}\n`);
-      return 2;
-    }
+    const values = parseCommandArgs('eport pack', args, {
+      input: { type: 'string' }, output: { type: 'string' }, 'max-payload': { type: 'string' }, format: { type: 'string' },
+      budget: { type: 'string' }, 'boot-id': { type: 'string' }, encoding: { type: 'string' },
+    }, io);
+    if (values === undefined) return 2;
     const problems: string[] = [];
     if (values.input === undefined) problems.push('--input is required');
     if (values.output === undefined) problems.push('--output is required');

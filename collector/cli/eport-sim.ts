@@ -1,6 +1,6 @@
 // `fleetlog eport-sim`: the ePort device simulator on a serial port, writing accepted payloads to a drop folder.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './cli-options.js';
 import type { Command, CommandIo } from './command.js';
 import { runSimulator } from '../../eport/sim/simulator.js';
 import { WIRE_ENCODINGS, type WireEncoding } from '../../eport/link/wire.js';
@@ -33,20 +33,12 @@ export const eportSimCommand: Command = {
     '         fleetlog eport-sim --port /dev/pts/4 --out ./drop --corrupt 0.1 --drop-ack 0.05',
   ].join('\n'),
   async run(args: readonly string[], io: CommandIo): Promise<number> {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: [...args],
-        options: {
-          port: { type: 'string' }, out: { type: 'string' }, baud: { type: 'string' }, encoding: { type: 'string' },
-          corrupt: { type: 'string' }, 'drop-ack': { type: 'string' }, 'delay-ms': { type: 'string' },
-          'close-after': { type: 'string' }, seed: { type: 'string' },
-        },
-      }));
-    } catch (error) {
-      io.stderr.write(`eport-sim: ${(error as Error).message}\n`);
-      return 2;
-    }
+    const values = parseCommandArgs('eport-sim', args, {
+      port: { type: 'string' }, out: { type: 'string' }, baud: { type: 'string' }, encoding: { type: 'string' },
+      corrupt: { type: 'string' }, 'drop-ack': { type: 'string' }, 'delay-ms': { type: 'string' },
+      'close-after': { type: 'string' }, seed: { type: 'string' },
+    }, io);
+    if (values === undefined) return 2;
     const problems: string[] = [];
     if (values.port === undefined) problems.push('--port is required');
     if (values.out === undefined) problems.push('--out is required');

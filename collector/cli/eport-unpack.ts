@@ -1,7 +1,7 @@
 // `fleetlog eport unpack`: ePort frames (or one forwarded payload) → PRD entries as NDJSON.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './cli-options.js';
 import type { Command, CommandIo } from './command.js';
 import { entryFromEvent } from '../../eport/packer/event.js';
 import { readFramesFile } from '../../eport/packer/frames-file.js';
@@ -24,13 +24,8 @@ export const eportUnpackCommand: Command = {
     'Example: fleetlog eport unpack --input day.bin > day.ndjson',
   ].join('\n'),
   async run(args: readonly string[], io: CommandIo): Promise<number> {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: [...args], options: { input: { type: 'string' }, received: { type: 'string' }, meta: { type: 'boolean' } } }));
-    } catch (error) {
-      io.stderr.write(`eport unpack: ${(error as Error).message}\n`);
-      return 2;
-    }
+    const values = parseCommandArgs('eport unpack', args, { input: { type: 'string' }, received: { type: 'string' }, meta: { type: 'boolean' } }, io);
+    if (values === undefined) return 2;
     if (values.input === undefined) {
       io.stderr.write('eport unpack: --input is required\n');
       return 2;
