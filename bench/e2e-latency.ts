@@ -26,6 +26,7 @@ import { openStore } from '../backend/store/open-store.js';
 import { parseDurationMs } from '../collector/config/units.js';
 import { startCollectorProcess, type CollectorProcess } from '../demo/collector-process.js';
 import { VendingSimulator } from '../demo/vending-simulator.js';
+import { cpuSeconds, cpuSplitSeconds, memoryMiB } from './proc-usage.js';
 
 const repo = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -51,20 +52,7 @@ const CPU_PROF_DIR = option('--cpu-prof', '');
 const TICK_MS = 20;
 const POLL_MS = 50;
 const WARMUP_S = 5;
-const CLOCK_TICKS = 100;
 
-function cpuSplit(pid: number): { user: number; system: number } {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS };
-}
-function cpuSeconds(pid: number): number {
-  const { user, system } = cpuSplit(pid);
-  return user + system;
-}
-function memMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0) / 1024;
-}
 function percentile(sorted: readonly number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -182,7 +170,7 @@ FROM fleet.logs WHERE received_at >= fromUnixTimestamp64Milli({since:Int64}) AND
   writeDue(devices, RATE, t0);
   const wallS = (Date.now() - t0) / 1000;
   const cpu = devices.map((d, i) => cpuSeconds(d.collector!.pid) - cpu0[i]!);
-  const rss = devices.map((d) => memMiB(d.collector!.pid, 'VmRSS'));
+  const rss = devices.map((d) => memoryMiB(d.collector!.pid, 'VmRSS'));
   const written = devices.reduce((n, d) => n + d.writtenAt.length, 0);
   const deadline = Date.now() + 60_000;
   while (seen.reduce((n, s) => n + s.size, 0) < written && Date.now() < deadline) await sleep(100);
@@ -207,21 +195,21 @@ async function costRun(backend: RunningBackend): Promise<void> {
   const idleCpu0 = cpuSeconds(pid);
   await sleep(5_000);
   const idlePct = ((cpuSeconds(pid) - idleCpu0) / 5) * 100;
-  const idleRss = memMiB(pid, 'VmRSS');
+  const idleRss = memoryMiB(pid, 'VmRSS');
   const t0 = Date.now();
   const writer = setInterval(() => writeDue([device], CPU_RATE, t0), TICK_MS);
   await sleep(WARMUP_S * 1000);
   const cpu0 = cpuSeconds(pid);
-  const split0 = cpuSplit(pid);
+  const split0 = cpuSplitSeconds(pid);
   const m0 = Date.now();
   const rss: number[] = [];
   for (let s = 0; s < CPU_SECONDS; s += 1) {
     await sleep(1000);
-    rss.push(memMiB(pid, 'VmRSS'));
+    rss.push(memoryMiB(pid, 'VmRSS'));
   }
   const measuredS = (Date.now() - m0) / 1000;
   const pct = ((cpuSeconds(pid) - cpu0) / measuredS) * 100;
-  const split1 = cpuSplit(pid);
+  const split1 = cpuSplitSeconds(pid);
   const userPct = ((split1.user - split0.user) / measuredS) * 100;
   const systemPct = ((split1.system - split0.system) / measuredS) * 100;
   clearInterval(writer);
@@ -234,7 +222,7 @@ async function costRun(backend: RunningBackend): Promise<void> {
   while ((await count()) < written && Date.now() < deadline) await sleep(250);
   const stored = await count();
   const drainS = (Date.now() - stopAt) / 1000;
-  const hwm = memMiB(pid, 'VmHWM');
+  const hwm = memoryMiB(pid, 'VmHWM');
   rss.sort((a, b) => a - b);
   console.log(`\n## cost: one collector (configs/pi-vending.yaml${NO_LOCAL_TIER ? ' without the local tier' : ''}) at ${CPU_RATE} lines/s${COMPILED ? ', compiled' : ''}${NODE_OPTIONS ? `, NODE_OPTIONS=${NODE_OPTIONS}` : ''}`);
   console.log(`idle: ${idlePct.toFixed(1)} % CPU, RSS ${idleRss.toFixed(0)} MiB`);

@@ -16,9 +16,11 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { appendFileSync, createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { countLines } from './count-lines.js';
+import { cpuSeconds, memoryMiB } from './proc-usage.js';
 
 const repo = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -39,25 +41,6 @@ const CPU_PROF_DIR = argText('--cpu-prof', '');
 const NODE_OPTIONS = argText('--node-options', '');
 const WARMUP_SECONDS = 3;
 const TICK_MS = 20;
-
-const TICKS_PER_SECOND = 100;
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
-function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0) / 1024;
-}
-
-async function countLines(path: string): Promise<number> {
-  let count = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const buffer = chunk as Buffer;
-    for (let i = buffer.indexOf(10); i !== -1; i = buffer.indexOf(10, i + 1)) count += 1;
-  }
-  return count;
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'fleetlog-bench-steady-'));
 try {
@@ -132,13 +115,13 @@ service:
       text += `${t} - payment - INFO - Card approved for transaction ${written}\n`;
     }
     appendFileSync(input, text);
-    peakRss = Math.max(peakRss, rssMiB(pid, 'VmRSS'));
+    peakRss = Math.max(peakRss, memoryMiB(pid, 'VmRSS'));
     const next = started + (tick + 1) * TICK_MS;
     await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
   }
   const measured = (performance.now() - warmAt) / 1000;
   const cpu = cpuSeconds(pid) - cpuAtWarm;
-  const hwm = rssMiB(pid, 'VmHWM');
+  const hwm = memoryMiB(pid, 'VmHWM');
   const drainDeadline = Date.now() + 30_000;
   const target = EXPORTER === 'both' ? 2 * written : written;
   while ((await sentRecords()) < target && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 200));

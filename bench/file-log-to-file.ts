@@ -11,10 +11,12 @@
 //              queue): what the two plugins cost by themselves.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { countLines } from './count-lines.js';
+import { cpuSeconds, memoryMiB } from './proc-usage.js';
 
 const repo = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -51,15 +53,6 @@ async function generate(path: string, lines: number): Promise<number> {
   return statSync(path).size;
 }
 
-async function countLines(path: string): Promise<number> {
-  let count = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const buffer = chunk as Buffer;
-    for (let i = buffer.indexOf(10); i !== -1; i = buffer.indexOf(10, i + 1)) count += 1;
-  }
-  return count;
-}
-
 async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
@@ -68,16 +61,6 @@ async function freePort(): Promise<number> {
   server.close();
   await once(server, 'close');
   return port;
-}
-
-const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime (fields 14, 15)
-}
-function peakRssMiB(pid: number): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0) / 1024;
 }
 
 interface Result {
@@ -140,7 +123,7 @@ service:
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds(pid) - cpu0;
-  const rss = peakRssMiB(pid);
+  const rss = memoryMiB(pid, 'VmHWM');
   child.kill('SIGTERM');
   await once(child, 'exit');
   return result('collector (host + disk queue + file exporter)', seconds, cpu, rss, await countLines(output));
