@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
 import { parse } from 'yaml';
 import { createAjv } from '../config/ajv.js';
@@ -11,23 +10,14 @@ import { renderConfigSchema } from '../config/config-schema.js';
 import { loadYamlFile } from '../config/yaml-source.js';
 import { createRegistry } from '../registry/registry.js';
 import { configKindOf } from './config-kind.js';
-import { main } from './main.js';
+import { runMain, type CommandRun } from '../../test/e2e/fleetlog-cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'fleetlog.js');
 const temp = mkdtempSync(join(tmpdir(), 'fleetlog-cli-'));
 after(() => rmSync(temp, { recursive: true, force: true }));
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => { out += c.toString(); });
-  stderr.on('data', (c: Buffer) => { err += c.toString(); });
-  const code = await main(argv, { stdout, stderr, env, cwd: root, signal: new AbortController().signal });
-  return { code, stdout: out, stderr: err };
-}
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CommandRun<number>> => runMain(argv, { cwd: root, env });
 
 function spawnFleetlog(args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, FLEETLOG_FROM_SOURCE: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

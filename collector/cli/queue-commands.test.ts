@@ -3,14 +3,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import type { CommandIo } from './command.js';
-import { main } from './main.js';
 import { DeadLetters } from '../delivery/dead-letters.js';
 import { DiskQueue } from '../delivery/disk-queue.js';
 import { inspectQueue } from '../delivery/queue-inspect.js';
 import { queueDirectoryFor } from '../delivery/queue-paths.js';
 import { batchOf, withTempDir } from '../delivery/test-support.js';
+import { runMain, type CommandRun } from '../../test/e2e/fleetlog-cli.js';
 
 const PLUGIN = `
 const schema = { type: 'object', additionalProperties: false, properties: {} };
@@ -33,16 +31,7 @@ service:
     logs: { receivers: [null_in], exporters: [null_out/cloud] }
 `;
 
-async function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { out: '', err: '' };
-  stdout.on('data', (c: Buffer) => (chunks.out += c.toString()));
-  stderr.on('data', (c: Buffer) => (chunks.err += c.toString()));
-  const io: CommandIo = { stdout, stderr, env: {}, cwd, signal: new AbortController().signal };
-  const code = await main(args, io);
-  return { code, stdout: chunks.out, stderr: chunks.err };
-}
+const run = (args: string[], cwd: string): Promise<CommandRun<number>> => runMain(args, { cwd });
 
 test('queue inspect shows queued records, dead letters and the lock state; replay re-queues dead letters', () => withTempDir(async (dir) => {
   await writeFile(join(dir, 'null-plugin.mjs'), PLUGIN);

@@ -6,10 +6,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
-import { main } from '../../collector/cli/main.js';
+import { runMain, type CommandRun } from './fleetlog-cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const guide = readFileSync(join(root, 'docs', 'plugin-guide.md'), 'utf8');
@@ -29,16 +28,7 @@ writeFileSync(join(folder, 'site.yaml'), block('site.yaml'));
 writeFileSync(join(folder, 'my-plugin.test.mjs'), block('my-plugin.test.mjs')
   .replace("from 'fleetlog/testkit'", `from '${pathToFileURL(join(root, 'collector', 'testkit', 'index.ts')).href}'`));
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => { out += c.toString(); });
-  stderr.on('data', (c: Buffer) => { err += c.toString(); });
-  const code = await main(argv, { stdout, stderr, env: {}, cwd: folder, signal: new AbortController().signal });
-  return { code, stdout: out, stderr: err };
-}
+const run = (argv: string[]): Promise<CommandRun<number>> => runMain(argv, { cwd: folder });
 
 test('the plugin folder is outside the repository', () => {
   assert.ok(!folder.startsWith(root));

@@ -17,6 +17,7 @@ import type { PrdEntry } from '../../eport/packer/event.js';
 import { FLEETLOG_BIN, startCollectorProcess, type CollectorProcess } from '../../demo/collector-process.js';
 import { formatLogLine, type LogLineFormat } from '../../demo/log-line.js';
 import { VendingSimulator } from '../../demo/vending-simulator.js';
+import { runFleetlog, type CommandRun } from './fleetlog-cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'whole-system-admin-token-42';
@@ -42,17 +43,7 @@ interface Machine {
 
 interface StoredLog { time_unix_nano: string; received_at: string; machine_id: string; level: string; severity_text: string; component: string; body: string; event_name: string; attributes: Record<string, string> }
 
-function fleetlog(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [FLEETLOG_BIN, ...args], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
-  });
-}
+const fleetlog = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CommandRun> => runFleetlog(args, { cwd: dir, env });
 
 /** `fleetlog backend` as a process; resolves when it listens. */
 async function startBackend(config: string, port: number): Promise<{ url: string; child: ChildProcess; stop(): Promise<number | null> }> {
