@@ -13,6 +13,7 @@ import type { IngestDeps } from './ingest-deps.js';
 import { mediaType, readBody } from './read-body.js';
 import { parseDropFileName } from '../../eport/sim/drop-folder.js';
 import type { EportIngest } from './eport-ingest.js';
+import { verifyDevice } from './verify-device.js';
 
 export interface EportRouteOptions {
   /** Keys of FTP/e-mail bridges, allowed to post payloads of any machine. */
@@ -37,12 +38,7 @@ export function eportPayloadsHandler(deps: IngestDeps, ingest: EportIngest, opti
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
     let machine: string | undefined;
     if (bearer === undefined || !options.bridgeKeys.some((k) => sameSecret(k, bearer))) {
-      try {
-        machine = (await deps.keys.verify(req.headers.authorization)).machineId;
-      } catch (error) {
-        req.resume();
-        throw error;
-      }
+      machine = (await verifyDevice(req, deps.keys)).machineId;
     }
     const name = typeof req.query.name === 'string' ? req.query.name : undefined;
     const receivedText = typeof req.query.received === 'string' ? req.query.received : undefined;

@@ -13,6 +13,7 @@ import { encodeExportResponseProto, encodeStatusProto, exportResponseJson, grpcC
 import { ProtobufError } from './protobuf-reader.js';
 import { mediaType, readBody } from './read-body.js';
 import { DEFAULT_MAX_FUTURE_SKEW_MS, recordsToRows } from './store-records.js';
+import { verifyDevice } from './verify-device.js';
 
 const PROTO_TYPES = new Set(['application/x-protobuf', 'application/protobuf']);
 
@@ -26,13 +27,7 @@ export function otlpLogsHandler(deps: IngestDeps): (req: Request, res: Response)
         req.resume();
         throw new ApiError('FLEETLOG_ERR_UNSUPPORTED_MEDIA_TYPE', `Content-Type '${type || '(none)'}' is not supported: use application/x-protobuf or application/json`);
       }
-      let identity;
-      try {
-        identity = await deps.keys.verify(req.headers.authorization);
-      } catch (error) {
-        req.resume();
-        throw error;
-      }
+      const identity = await verifyDevice(req, deps.keys);
       const body = await readBody(req, deps.ingest);
       const source = proto ? 'otlp_proto' : 'otlp_json';
       let batches: LogBatch[];

@@ -5,6 +5,7 @@ import type { IngestDeps } from './ingest-deps.js';
 import { mediaType, readBody } from './read-body.js';
 import { decodeSimpleLogs } from './simple-json-decode.js';
 import { storeRecords } from './store-records.js';
+import { verifyDevice } from './verify-device.js';
 
 export function simpleLogsHandler(deps: IngestDeps): (req: Request, res: Response) => Promise<void> {
   return async (req, res) => {
@@ -12,13 +13,7 @@ export function simpleLogsHandler(deps: IngestDeps): (req: Request, res: Respons
       req.resume();
       throw new ApiError('FLEETLOG_ERR_UNSUPPORTED_MEDIA_TYPE', `Content-Type '${mediaType(req) || '(none)'}' is not supported: use application/json`);
     }
-    let identity;
-    try {
-      identity = await deps.keys.verify(req.headers.authorization);
-    } catch (error) {
-      req.resume();
-      throw error;
-    }
+    const identity = await verifyDevice(req, deps.keys);
     const body = await readBody(req, deps.ingest);
     const now = deps.now();
     const { machineId, batch } = decodeSimpleLogs(body.toString('utf8'), now);
