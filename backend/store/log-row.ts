@@ -1,9 +1,7 @@
 // The shape of one row of `<db>.logs` as inserted (JSONEachRow) and as read back by the API.
 
-/** A row as inserted. `ts` is `seconds.nanoseconds` (exact for DateTime64(9)); `received_at` is Unix ms. */
-export interface LogRowInsert {
-  ts: string;
-  received_at: number;
+/** The columns a row has alike as inserted and as read back. */
+interface LogRowColumns {
   machine_id: string;
   site: string;
   component: string;
@@ -16,10 +14,16 @@ export interface LogRowInsert {
   resource: Record<string, string>;
   record_id: string;
   boot_id: string;
-  seq: number;
   trace_id: string;
   span_id: string;
   clock_flags: number;
+}
+
+/** A row as inserted. `ts` is `seconds.nanoseconds` (exact for DateTime64(9)); `received_at` is Unix ms. */
+export interface LogRowInsert extends LogRowColumns {
+  ts: string;
+  received_at: number;
+  seq: number;
 }
 
 /** The inserted columns, in the order encodeRow writes them. */
@@ -36,28 +40,13 @@ export function encodeRow(r: LogRowInsert): string {
 export const CLOCK_FLAG_CLAMPED_FUTURE = 1;
 export const CLOCK_FLAG_NO_TIMESTAMP = 2;
 
-/** A row as the read API returns it. */
-export interface StoredLog {
+/** A row as the read API returns it: times as ISO text (and `time_unix_nano`), `level` from the severity, `seq` as text. */
+export interface StoredLog extends LogRowColumns {
   time: string;
   time_unix_nano: string;
   received_at: string;
-  machine_id: string;
-  site: string;
-  component: string;
-  source: string;
-  severity_number: number;
-  severity_text: string;
   level: string;
-  event_name: string;
-  body: string;
-  attributes: Record<string, string>;
-  resource: Record<string, string>;
-  record_id: string;
-  boot_id: string;
   seq: string;
-  trace_id: string;
-  span_id: string;
-  clock_flags: number;
 }
 
 /** The SELECT list that produces StoredLog, exactly (exports stream it as JSONEachRow without parsing). */
