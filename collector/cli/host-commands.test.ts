@@ -61,15 +61,16 @@ test('validate: a file with three independent mistakes prints three errors', asy
   assert.match(stderr, /invalid — 3 errors/);
 });
 
-// The Pi examples (configs/pi-*.yaml) take their per-machine values from the environment, without defaults.
+// The Pi examples (configs/pi-*.yaml) take their per-machine values from the environment, without defaults; in
+// configs/ the example `.env` beside them gives those, so `fleetlog validate` passes there with no variables set.
 const EXAMPLE_SITE_ENV = { MACHINE_ID: 'VM001', CAMERA_ID: 'cam-0001', FLEETLOG_ENDPOINT: 'https://logs.example.com', FLEETLOG_API_KEY: 'flk_example' };
 
-test('validate exits 0 for every config in configs/', async () => {
+test('validate exits 0 for every config in configs/, as checked out (the example .env, no variables set)', async () => {
   const files = configFiles(join(root, 'configs'));
   assert.ok(files.includes('configs/local-demo.yaml'));
   assert.equal(configKindOf(parse(readFileSync(join(root, 'configs/local-demo.yaml'), 'utf8'))), 'collector');
   for (const file of files) {
-    const { code, stdout, stderr } = await run(['validate', '--config', file], EXAMPLE_SITE_ENV);
+    const { code, stdout, stderr } = await run(['validate', '--config', file]);
     assert.equal(code, 0, `${file}:\n${stderr}`);
     assert.match(stdout, /: valid/);
   }

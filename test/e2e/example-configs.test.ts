@@ -5,7 +5,7 @@
 // whole-system.test.ts.) Without its required variables a config fails with their line numbers.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,7 +113,12 @@ test('configs/pi-vending.yaml without MACHINE_ID, FLEETLOG_ENDPOINT and FLEETLOG
   const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
     const clean = { ...process.env };
     for (const k of Object.keys(env)) delete clean[k];
-    const child = spawn(process.execPath, [FLEETLOG_BIN, 'collector', '--config', join(ROOT, 'configs', 'pi-vending.yaml')], { cwd: dir, env: clean, stdio: ['ignore', 'ignore', 'pipe'] });
+    // A copy without the example `.env` of configs/: what an operator who copied only the YAML to a device has.
+    const copy = join(mkdtempSync(join(dir, 'no-env-')), 'pi-vending.yaml');
+    copyFileSync(join(ROOT, 'configs', 'pi-vending.yaml'), copy);
+    const child = spawn(process.execPath, [FLEETLOG_BIN, 'collector', '--config', copy], { cwd: dir, env: clean, stdio: ['ignore', 'ignore', 'pipe'] });
+    const guard = setTimeout(() => child.kill('SIGKILL'), 20_000); // it must fail at start-up, never run
+    child.once('exit', () => clearTimeout(guard));
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.once('exit', (code) => resolve({ code, stderr }));
