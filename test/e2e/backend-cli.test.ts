@@ -2,12 +2,12 @@
 // (ingest with the created key, read back, clean stop on SIGTERM), and config errors with file:line:col.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runFleetlog, type CommandRun } from './fleetlog-cli.js';
+import { runFleetlog, startBackendProcess, type CommandRun } from './fleetlog-cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'fleetlog.js');
@@ -52,23 +52,9 @@ test('keys create prints the key alone on its last line; keys list shows it; sql
 test('backend --config serves ingest and the read API, honours FLEETLOG_PORT, stops cleanly on SIGTERM', async () => {
   const created = await run(['keys', 'create', '--config', config, '--machine', 'VM002']);
   const key = created.stdout.trimEnd().split('\n').at(-1)!;
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'backend', '--config', config], {
-    cwd: dir, env: { ...process.env, FLEETLOG_PORT: '0', FLEETLOG_ADMIN_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const backend = await startBackendProcess(config, { cwd: dir, env: { FLEETLOG_PORT: '0', FLEETLOG_ADMIN_TOKEN: TOKEN } });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      void exited.then((code) => reject(new Error(`backend exited ${code}: ${err}`)));
-    });
+    const { url } = backend;
     assert.doesNotMatch(url, /:4318$/, 'FLEETLOG_PORT=0 overrides listen');
     const res = await fetch(`${url}/api/logs`, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
@@ -99,12 +85,10 @@ test('backend --config serves ingest and the read API, honours FLEETLOG_PORT, st
       body: JSON.stringify({ machine_id: 'VM003', logs: [{ message: 'after revoke' }] }),
     });
     assert.equal(refused.status, 401, 'a key revoked through the backend is refused at once');
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0, err);
-    assert.match(out, /fleetlog backend stopped/);
+    assert.equal(await backend.stop(), 0, backend.output().stderr);
+    assert.match(backend.output().stdout, /fleetlog backend stopped/);
   } finally {
-    clearTimeout(killer);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await backend.stop(5_000);
   }
 });
 

@@ -7,17 +7,16 @@
 // what they could not send in their disk queues and deliver it; the counts are exact again, and the heartbeats
 // sent during the outage report the backlog (otlp_http queue records and oldest unsent age).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { PrdEntry } from '../../eport/packer/event.js';
-import { FLEETLOG_BIN, startCollectorProcess, type CollectorProcess } from '../../demo/collector-process.js';
+import { startCollectorProcess, type CollectorProcess } from '../../demo/collector-process.js';
 import { formatLogLine, type LogLineFormat } from '../../demo/log-line.js';
 import { VendingSimulator } from '../../demo/vending-simulator.js';
-import { runFleetlog, type CommandRun } from './fleetlog-cli.js';
+import { runFleetlog, startBackendProcess, type BackendProcess, type CommandRun } from './fleetlog-cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'whole-system-admin-token-42';
@@ -46,35 +45,10 @@ interface StoredLog { time_unix_nano: string; received_at: string; machine_id: s
 const fleetlog = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CommandRun> => runFleetlog(args, { cwd: dir, env });
 
 /** `fleetlog backend` as a process; resolves when it listens. */
-async function startBackend(config: string, port: number): Promise<{ url: string; child: ChildProcess; stop(): Promise<number | null> }> {
-  const child = spawn(process.execPath, [FLEETLOG_BIN, 'backend', '--config', config], {
-    cwd: dir, env: { ...process.env, FLEETLOG_PORT: String(port), FLEETLOG_ADMIN_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the backend did not listen within 60 s: ${err}`)), 60_000);
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]!); }
-    });
-    void exited.then((code) => { clearTimeout(timer); reject(new Error(`the backend exited ${code}: ${err}`)); });
-  });
-  let stopping: Promise<number | null> | undefined;
-  const handle = {
-    url, child,
-    stop: () => (stopping ??= (async () => {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      try { return await exited; } finally { clearTimeout(killer); }
-    })()),
-  };
-  children.push(handle);
-  return handle;
+async function startBackend(config: string, port: number): Promise<BackendProcess> {
+  const backend = await startBackendProcess(config, { cwd: dir, env: { FLEETLOG_PORT: String(port), FLEETLOG_ADMIN_TOKEN: TOKEN } });
+  children.push(backend);
+  return backend;
 }
 
 async function admin<T>(url: string, path: string): Promise<T> {
