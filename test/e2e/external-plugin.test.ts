@@ -2,12 +2,13 @@
 // testkit) passes, `plugins: ["./my-plugin.mjs"]` loads it, its schema validates its options, and it runs in a
 // pipeline between the built-in file_log receiver and file exporter.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
+import { startCollectorProcess } from '../../demo/collector-process.js';
 import { runMain, type CommandRun } from './fleetlog-cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -73,17 +74,11 @@ test('collector runs the external processor in a pipeline and exits 0 on SIGTERM
     '2026-01-22 14:30:16,000 - motor - INFO - Motor started',
     '',
   ].join('\n'));
-  const child = spawn(process.execPath, [join(root, 'bin', 'fleetlog.js'), 'collector', '--config', 'site.yaml'], {
-    cwd: folder, env: { ...process.env, FLEETLOG_FROM_SOURCE: '1' }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const collector = startCollectorProcess({ configFile: 'site.yaml', cwd: folder, env: { FLEETLOG_FROM_SOURCE: '1' } });
   const output = join(folder, 'out', 'logs.jsonl');
   const lines = (): string[] => (existsSync(output) ? readFileSync(output, 'utf8').split('\n').filter(Boolean) : []);
   const deadline = Date.now() + 20_000;
   while (lines().length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-  child.kill('SIGTERM');
-  assert.equal(await exited, 0, stderr);
+  assert.equal(await collector.stop(), 0, collector.output());
   assert.deepEqual(lines().map((l) => (JSON.parse(l) as { message: string }).message), ['Card ************1111 declined', 'Motor started']);
 });
