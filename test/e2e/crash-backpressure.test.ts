@@ -3,7 +3,6 @@
 // returns every line arrives. drop_lowest_severity: only DEBUG/INFO/WARN are evicted, every ERROR/CRITICAL arrives,
 // and delivered + evicted (reported in status.json) = written.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -11,9 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { startCollectorProcess, type CollectorProcess } from '../../demo/collector-process.js';
 import { HTTP_PLUGIN } from './crash-harness.js';
 
-const repo = join(import.meta.dirname, '..', '..');
 const cleanups: (() => void)[] = [];
 after(() => { for (const cleanup of cleanups.reverse()) cleanup(); });
 
@@ -84,20 +83,11 @@ function writeLines(input: string, count: number): void {
   appendFileSync(input, text);
 }
 
-async function startCollector(config: string, cwd: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(repo, 'bin', 'fleetlog.js'), 'collector', '--config', config], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-  cleanups.push(() => child.kill('SIGKILL'));
-  let err = '';
-  const started = await new Promise<boolean>((resolve) => {
-    child.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-      if (err.includes('Collector started.')) resolve(true);
-    });
-    child.once('exit', () => resolve(false));
-    setTimeout(() => resolve(false), 30_000).unref();
-  });
-  assert.ok(started, `collector did not start:\n${err}`);
-  return child;
+async function startCollector(config: string, cwd: string): Promise<CollectorProcess> {
+  const collector = startCollectorProcess({ configFile: config, cwd });
+  cleanups.push(() => collector.child.kill('SIGKILL'));
+  await collector.started();
+  return collector;
 }
 
 function queueBytes(queueDir: string): number {
@@ -105,18 +95,13 @@ function queueBytes(queueDir: string): number {
   return readdirSync(queueDir).filter((n) => n.startsWith('seg-')).reduce((sum, n) => sum + (statSync(join(queueDir, n), { throwIfNoEntry: false })?.size ?? 0), 0);
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(10_000)]);
-}
 
 test('block: a 64 KiB queue with the sink down holds file_log back and loses nothing when the sink returns', { timeout: 90_000 }, async () => {
   const sink = await startSink();
   const { dir, input, config, queueDir } = setup('block', '64KiB', sink.port);
   const lines = 5_000;
   writeLines(input, lines);
-  const child = await startCollector(config, dir);
+  const collector = await startCollector(config, dir);
   let peak = 0;
   const deadline = Date.now() + 4_000;
   while (Date.now() < deadline) {
@@ -132,7 +117,7 @@ test('block: a 64 KiB queue with the sink down holds file_log back and loses not
     peak = Math.max(peak, queueBytes(queueDir));
     await sleep(100);
   }
-  await stop(child);
+  await collector.stop(10_000);
   const missing = Array.from({ length: lines }, (_, i) => i).filter((i) => !sink.received.has(i));
   assert.deepEqual(missing.slice(0, 10), [], `${missing.length} lines lost`);
   assert.ok(peak <= 64 * 1024, `the queue stayed within max_bytes (peak ${peak} bytes)`);
@@ -143,7 +128,7 @@ test('drop_lowest_severity: only DEBUG/INFO/WARN are evicted; delivered + evicte
   const { dir, input, config, queueDir } = setup('drop_lowest_severity', '256KiB', sink.port);
   const lines = 5_000;
   writeLines(input, lines);
-  const child = await startCollector(config, dir);
+  const collector = await startCollector(config, dir);
   // ERROR/CRITICAL alone (2,000 lines) fit the queue; all 5,000 do not: wait until file_log has handed over
   // everything (the file is fully read when the queue stops growing) with the sink still down.
   let last = -1;
@@ -158,7 +143,7 @@ test('drop_lowest_severity: only DEBUG/INFO/WARN are evicted; delivered + evicte
   const severe = Array.from({ length: lines }, (_, i) => i).filter((i) => levelOf(i) === 'ERROR' || levelOf(i) === 'CRITICAL');
   while (!severe.every((i) => sink.received.has(i)) && Date.now() < settle) await sleep(100);
   await sleep(500);
-  await stop(child);
+  await collector.stop(10_000);
   const status = JSON.parse(readFileSync(join(queueDir, 'status.json'), 'utf8')) as { droppedByPolicyRecords: number };
   const missing = Array.from({ length: lines }, (_, i) => i).filter((i) => !sink.received.has(i));
   console.log(`drop_lowest_severity: ${sink.received.size} of ${lines} delivered, ${status.droppedByPolicyRecords} evicted (reported), missing by level: ${
