@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { runFleetlog } from './fleetlog-cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'demo-test-admin-token-0123';
@@ -203,12 +204,7 @@ function alive(pid: number): boolean {
 
 /** `fleetlog sql` on the demo's store, as the printed example (the demo is stopped). */
 async function countLogs(): Promise<string> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'fleetlog.js'), 'sql', '--config', '.demo/backend.yaml', 'SELECT count() AS n FROM fleet.logs FINAL'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  assert.equal(code, 0, err);
-  return out;
+  const { code, stdout, stderr } = await runFleetlog(['sql', '--config', '.demo/backend.yaml', 'SELECT count() AS n FROM fleet.logs FINAL'], { cwd: dir });
+  assert.equal(code, 0, stderr);
+  return stdout;
 }
