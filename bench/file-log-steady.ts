@@ -20,6 +20,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countLines } from './count-lines.js';
+import { freePort } from './free-port.js';
 import { cpuSeconds, memoryMiB } from './proc-usage.js';
 
 const repo = join(import.meta.dirname, '..');
@@ -58,12 +59,7 @@ try {
   });
   sink.listen(0, '127.0.0.1');
   await once(sink, 'listening');
-  const metricsPort = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
+  const metricsPort = await freePort();
   const fileYaml = `file: { path: ${output}, max_bytes: 4GiB }`;
   const otlpYaml = `otlp_http: { endpoint: 'http://127.0.0.1:${(sink.address() as AddressInfo).port}' }`;
   const exporterYaml = EXPORTER === 'file' ? fileYaml : EXPORTER === 'otlp_http' ? otlpYaml : `${fileYaml}\n  ${otlpYaml}`;

@@ -12,10 +12,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countLines } from './count-lines.js';
+import { freePort } from './free-port.js';
 import { cpuSeconds, memoryMiB } from './proc-usage.js';
 
 const repo = join(import.meta.dirname, '..');
@@ -51,16 +51,6 @@ async function generate(path: string, lines: number): Promise<number> {
   out.end();
   await once(out, 'finish');
   return statSync(path).size;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 interface Result {
