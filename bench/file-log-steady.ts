@@ -12,18 +12,18 @@
 // the lines in the file and sent records counts both exporters. --bin runs another entry point (e.g. a built
 // tree's bin/fleetlog.js; default this checkout's, which runs dist/ when built, else tsx); --cpu-prof writes a V8
 // CPU profile of the collector into DIR.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FLEETLOG_BIN, startCollectorProcess } from '../demo/collector-process.js';
 import { countLines } from './count-lines.js';
 import { freePort } from './free-port.js';
 import { cpuSeconds, memoryMiB } from './proc-usage.js';
+import { sentRecords } from './sent-records.js';
 
-const repo = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const argValue = (name: string, fallback: number): number => {
   const i = args.indexOf(name);
@@ -37,7 +37,7 @@ const argText = (name: string, fallback: string): string => {
 };
 const EXPORTER = argText('--exporter', 'file');
 if (EXPORTER !== 'file' && EXPORTER !== 'otlp_http' && EXPORTER !== 'both') throw new Error(`--exporter file|otlp_http|both, not ${EXPORTER}`);
-const BIN = argText('--bin', join(repo, 'bin', 'fleetlog.js'));
+const BIN = argText('--bin', FLEETLOG_BIN);
 const CPU_PROF_DIR = argText('--cpu-prof', '');
 const NODE_OPTIONS = argText('--node-options', '');
 const WARMUP_SECONDS = 3;
@@ -75,22 +75,10 @@ service:
   pipelines:
     logs: { receivers: [file_log], exporters: [${exporterIds}] }
 `);
-  const sentRecords = async (): Promise<number> => {
-    const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()).catch(() => '');
-    return text.split('\n').filter((l) => l.startsWith('fleetlog_exporter_sent_records_total'))
-      .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
-  };
   const execArgv = CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [];
-  const env = NODE_OPTIONS ? { ...process.env, NODE_OPTIONS } : process.env;
-  const child = spawn(process.execPath, [...execArgv, BIN, 'collector', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'], env });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-  const startDeadline = Date.now() + 60_000;
-  while (!stderr.includes('Collector started.')) {
-    if (child.exitCode !== null || Date.now() > startDeadline) throw new Error(`collector did not start:\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const pid = child.pid!;
+  const collector = startCollectorProcess({ configFile: config, entry: BIN, execArgv, env: NODE_OPTIONS ? { NODE_OPTIONS } : {} });
+  await collector.started(60_000);
+  const pid = collector.pid;
   let written = 0;
   const started = performance.now();
   let cpuAtWarm = 0;
@@ -120,10 +108,9 @@ service:
   const hwm = memoryMiB(pid, 'VmHWM');
   const drainDeadline = Date.now() + 30_000;
   const target = EXPORTER === 'both' ? 2 * written : written;
-  while ((await sentRecords()) < target && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 200));
-  const sent = await sentRecords();
-  child.kill('SIGTERM');
-  await once(child, 'exit');
+  while ((await sentRecords(metricsPort)) < target && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 200));
+  const sent = await sentRecords(metricsPort);
+  await collector.stop(60_000);
   sink.close();
   const delivered = EXPORTER === 'otlp_http' ? sent : await countLines(output);
   process.stdout.write(`exporter ${EXPORTER} (${BIN}): rate ${RATE} lines/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up): ${written} lines written, ${delivered} delivered${EXPORTER === 'file' ? '' : ` (${sent} sent records in all), ${requests} requests`}\n`);

@@ -14,11 +14,12 @@ import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startCollectorProcess } from '../demo/collector-process.js';
 import { countLines } from './count-lines.js';
 import { freePort } from './free-port.js';
 import { cpuSeconds, memoryMiB } from './proc-usage.js';
+import { sentRecords } from './sent-records.js';
 
-const repo = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const argValue = (name: string): string | undefined => {
   const i = args.indexOf(name);
@@ -92,30 +93,22 @@ service:
   pipelines:
     logs: { receivers: [file_log], exporters: [file] }
 `);
-  const child = spawn(process.execPath, [join(repo, 'bin', 'fleetlog.js'), 'collector', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-  const pid = child.pid!;
+  const collector = startCollectorProcess({ configFile: config });
+  const pid = collector.pid;
   const deadline = Date.now() + 30 * 60_000;
-  while (!stderr.includes('Collector started.')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`collector did not start:\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await collector.started(deadline - Date.now());
   const t0 = performance.now();
   const cpu0 = cpuSeconds(pid);
   let sent = 0;
   while (sent < LINES) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`collector stopped early (${sent} sent):\n${stderr}`);
+    if (collector.child.exitCode !== null || Date.now() > deadline) throw new Error(`collector stopped early (${sent} sent):\n${collector.output()}`);
     await new Promise((r) => setTimeout(r, 200));
-    const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text()).catch(() => '');
-    sent = text.split('\n').filter((l) => l.startsWith('fleetlog_exporter_sent_records_total'))
-      .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+    sent = await sentRecords(port);
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds(pid) - cpu0;
   const rss = memoryMiB(pid, 'VmHWM');
-  child.kill('SIGTERM');
-  await once(child, 'exit');
+  await collector.stop(60_000);
   return result('collector (host + disk queue + file exporter)', seconds, cpu, rss, await countLines(output));
 }
 
