@@ -2,11 +2,12 @@
 // Used by `fleetlog demo`, the whole-system test and the end-to-end bench. stop() sends SIGTERM (the collector
 // drains its queues within service.shutdown_timeout and exits 0) and SIGKILLs only after a deadline.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 
-export const FLEETLOG_BIN = join(fileURLToPath(new URL('..', import.meta.url)), 'bin', 'fleetlog.js');
+/** The package's bin/fleetlog.js: above demo/ in a source tree, above dist/demo/ in a built one. */
+export const FLEETLOG_BIN = ['..', '../..'].map((up) => fileURLToPath(new URL(`${up}/bin/fleetlog.js`, import.meta.url)))
+  .find((path) => existsSync(path)) ?? fileURLToPath(new URL('../bin/fleetlog.js', import.meta.url));
 
 export interface CollectorProcessOptions {
   readonly configFile: string;

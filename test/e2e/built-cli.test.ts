@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
 import { startCollectorProcess, type CollectorProcess } from '../../demo/collector-process.js';
 
@@ -45,6 +46,10 @@ test('the build compiles, and the built fleetlog runs its commands and a collect
     assert.equal(r.status, 0, `${command} --help: ${r.stderr}`);
     assert.match(r.stdout, /Usage/i, command);
   }
+
+  // `fleetlog demo` starts its collectors through the package's bin script, found from dist/demo/ as well.
+  const builtDemo = await import(pathToFileURL(join(tree, 'dist', 'demo', 'collector-process.js')).href) as { FLEETLOG_BIN: string };
+  assert.equal(builtDemo.FLEETLOG_BIN, join(tree, 'bin', 'fleetlog.js'));
 
   const input = join(dir, 'in.log');
   const output = join(dir, 'out.jsonl');
