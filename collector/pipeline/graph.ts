@@ -16,6 +16,7 @@ import type { DeliveryNode, DeliveryNodeOptions, DeliveryStats } from '../delive
 import type { StatusBoard, StatusEntry } from '../telemetry/component-status.js';
 import type { MetricsRegistry } from '../telemetry/metrics-registry.js';
 import { componentSettings, type SettingsHost } from './component-settings.js';
+import { BOOT_ID } from './boot-id.js';
 import { FanOut, type FanOutTarget } from './fan-out.js';
 import { ProcessorInput, ProcessorOutput, ReceiverOutput } from './instrument.js';
 import { shutdownLayers, startLayers, type LifecycleMember, type ShutdownReport } from './lifecycle.js';
@@ -118,7 +119,7 @@ export function buildGraph(config: ServiceConfig, host: GraphHost): PipelineGrap
   for (const entry of Object.values(config.receivers) as ComponentEntry<ReceiverFactory>[]) {
     const targets = config.pipelines.filter((p) => p.receivers.includes(entry.id)).map((p) => pipelineHeads.get(p.name)!);
     const settings = componentSettings(settingsHost, 'receiver', entry.id);
-    const next: LogsConsumer = new ReceiverOutput(new FanOut(targets), config.resource, settings.meter);
+    const next: LogsConsumer = new ReceiverOutput(new FanOut(targets), config.resource, settings.meter, BOOT_ID);
     const receiver = created(`receiver '${entry.id}'`, () => entry.factory.create(settings, entry.config, next));
     receivers.set(entry.id, receiver);
     receiverLayer.push(member('receiver', entry.id, `receiver ${entry.id}`, receiver));

@@ -1,24 +1,16 @@
 // The heartbeat (issue 5): every `service.heartbeat.interval` the host puts one `fleetlog.heartbeat` record into
 // every exporter that some pipeline ends in, so the backend can tell "quiet" from "dead" and see a device's queue
 // depth, losses and disk headroom without asking it.
-import { randomUUID } from 'node:crypto';
-import { readFileSync, statfsSync } from 'node:fs';
+import { statfsSync } from 'node:fs';
 import type { Counter, Logger } from '../component/contract.js';
 import { errorMessage } from '../component/errors.js';
 import { nowUnixNano, SEVERITY, type AttributeValue, type LogRecord } from '../component/log-record.js';
 import type { ServiceConfig } from '../config/config-types.js';
 import type { GraphStats, PipelineGraph } from './graph.js';
+import { BOOT_ID } from './boot-id.js';
 
 export const HEARTBEAT_EVENT_NAME = 'fleetlog.heartbeat';
 
-/** The kernel's boot id (changes on every boot), or a per-process id where there is none. */
-export function readBootId(): string {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  } catch {
-    return `process-${randomUUID()}`;
-  }
-}
 
 /** Free bytes for unprivileged writers on the filesystem holding `path` (undefined when unknown). */
 export function freeBytes(path: string): number | undefined {
@@ -77,7 +69,7 @@ export function heartbeatRecord(stats: GraphStats & { uptimeSeconds: number }, s
 
 export class Heartbeat {
   readonly #o: HeartbeatOptions;
-  readonly #bootId = readBootId();
+  readonly #bootId = BOOT_ID;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: HeartbeatOptions) {

@@ -10,20 +10,27 @@ export class ReceiverOutput implements LogsConsumer {
   readonly #next: LogsConsumer;
   readonly #resource: Readonly<Attributes>;
   readonly #stamp: boolean;
+  readonly #bootId: string | undefined;
   readonly #accepted: Counter;
   readonly #refused: Counter;
 
-  constructor(next: LogsConsumer, resource: Readonly<Attributes>, meter: Meter) {
+  constructor(next: LogsConsumer, resource: Readonly<Attributes>, meter: Meter, bootId?: string) {
     this.#next = next;
     this.#resource = resource;
     this.#stamp = Object.keys(resource).length > 0;
+    this.#bootId = bootId;
     this.#accepted = meter.counter(METRICS.receiverAcceptedRecords.name, METRICS.receiverAcceptedRecords.help);
     this.#refused = meter.counter(METRICS.receiverRefusedRecords.name, METRICS.receiverRefusedRecords.help);
   }
 
-  /** The batch goes on with `service.resource` underneath its own resource (what the source said wins). */
+  /**
+   * The batch goes on with `service.resource` underneath its own resource (what the source said wins), and every
+   * record without a boot id gets this device's (DESIGN §3: a Pi's clock is suspect until synced, so the boot id
+   * tells which boot a time belongs to). The records are the host's once consume() is called.
+   */
   async consume(batch: LogBatch): Promise<void> {
     const count = batch.records.length;
+    if (this.#bootId !== undefined) for (const record of batch.records) record.bootId ??= this.#bootId;
     const stamped = this.#stamp ? { resource: { ...this.#resource, ...batch.resource }, records: batch.records } : batch;
     try {
       await this.#next.consume(stamped);
