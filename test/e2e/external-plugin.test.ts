@@ -3,10 +3,9 @@
 // pipeline between the built-in file_log receiver and file exporter.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
 import { startCollectorProcess } from '../../demo/collector-process.js';
 import { runMain, type CommandRun } from './fleetlog-cli.js';
@@ -25,9 +24,11 @@ function block(name: string): string {
 
 writeFileSync(join(folder, 'my-plugin.mjs'), block('my-plugin.mjs'));
 writeFileSync(join(folder, 'site.yaml'), block('site.yaml'));
-// The guide imports the installed package; here the same module comes from this checkout.
-writeFileSync(join(folder, 'my-plugin.test.mjs'), block('my-plugin.test.mjs')
-  .replace("from 'fleetlog/testkit'", `from '${pathToFileURL(join(root, 'collector', 'testkit', 'index.ts')).href}'`));
+writeFileSync(join(folder, 'my-plugin.test.mjs'), block('my-plugin.test.mjs'));
+// The guide's test imports the installed package `fleetlog/testkit`: here the package is this checkout, linked in as
+// an npm install of a git checkout would put it, and resolved through package.json's `exports` (`source` condition).
+mkdirSync(join(folder, 'node_modules'));
+symlinkSync(root, join(folder, 'node_modules', 'fleetlog'), 'dir');
 
 const run = (argv: string[]): Promise<CommandRun<number>> => runMain(argv, { cwd: folder });
 
@@ -39,7 +40,7 @@ test('the guide\'s own plugin test (testkit contract suite + its tests) passes',
   // A nested `node --test` reports to its parent runner when NODE_TEST_CONTEXT is set; this one reports to us.
   const env = { ...process.env };
   delete env.NODE_TEST_CONTEXT;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', join(folder, 'my-plugin.test.mjs')], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--test', '--test-reporter=tap', join(folder, 'my-plugin.test.mjs')], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
   assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
   assert.match(result.stdout, /# pass 8\b/);
   assert.match(result.stdout, /# fail 0\b/);
