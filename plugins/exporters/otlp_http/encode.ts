@@ -1,11 +1,9 @@
-// The request body: OTLP ExportLogsServiceRequest as protobuf or JSON (by @opentelemetry/otlp-transformer),
-// optionally gzipped.
+// The request body: OTLP ExportLogsServiceRequest as protobuf (our direct encoder, protobuf-encoder.ts) or JSON
+// (@opentelemetry/otlp-transformer, loaded on the first JSON request only), optionally gzipped.
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
-import type { IExportLogsServiceResponse } from '@opentelemetry/otlp-transformer';
 import type { LogBatch } from '../../../collector/component/index.js';
-import { toSdkRecords } from './to-sdk-records.js';
+import { encodeLogsRequestProto } from './protobuf-encoder.js';
 
 const gzip = promisify(gzipCallback);
 
@@ -14,24 +12,27 @@ export interface EncodedRequest {
   headers: Record<string, string>;
 }
 
-export async function encodeRequest(batch: LogBatch, encoding: 'protobuf' | 'json', compression: 'gzip' | 'none'): Promise<EncodedRequest> {
-  const serializer = encoding === 'protobuf' ? ProtobufLogsSerializer : JsonLogsSerializer;
-  const bytes = serializer.serializeRequest(toSdkRecords(batch));
+type JsonEncoder = (batch: LogBatch) => Uint8Array | undefined;
+let jsonEncoder: Promise<JsonEncoder> | undefined;
+
+/** otlp-transformer's JSON serializer over the SDK-record mapping, imported on first use. */
+function loadJsonEncoder(): Promise<JsonEncoder> {
+  jsonEncoder ??= Promise.all([import('@opentelemetry/otlp-transformer'), import('./to-sdk-records.js')])
+    .then(([{ JsonLogsSerializer }, { toSdkRecords }]) => (batch: LogBatch) => JsonLogsSerializer.serializeRequest(toSdkRecords(batch)));
+  return jsonEncoder;
+}
+
+async function encodeBody(batch: LogBatch, encoding: 'protobuf' | 'json'): Promise<Buffer> {
+  if (encoding === 'protobuf') return encodeLogsRequestProto(batch);
+  const bytes = (await loadJsonEncoder())(batch);
   if (bytes === undefined) throw new Error('the OTLP serializer produced no bytes');
-  const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export async function encodeRequest(batch: LogBatch, encoding: 'protobuf' | 'json', compression: 'gzip' | 'none'): Promise<EncodedRequest> {
+  const raw = await encodeBody(batch, encoding);
   const headers: Record<string, string> = { 'content-type': encoding === 'protobuf' ? 'application/x-protobuf' : 'application/json' };
   if (compression === 'none') return { body: raw, headers };
   headers['content-encoding'] = 'gzip';
   return { body: await gzip(raw), headers };
-}
-
-/** ExportLogsServiceResponse of a 2xx answer; `{}` when empty or unreadable (then all records count as accepted). */
-export function decodeResponse(body: Buffer, contentType: string): IExportLogsServiceResponse {
-  if (body.length === 0) return {};
-  try {
-    if (contentType.includes('json')) return JsonLogsSerializer.deserializeResponse(body);
-    return ProtobufLogsSerializer.deserializeResponse(body);
-  } catch {
-    return {};
-  }
 }

@@ -3,7 +3,7 @@
 //   408 429 502 503 504      retry, honouring Retry-After (seconds or an HTTP date)
 //   any other status         drop: the server will never take this batch (dead letters, replayable)
 // The body of a failure is a google.rpc.Status (protobuf or JSON); its message goes into the reason.
-import { decodeResponse } from './encode.js';
+import { decodeResponse } from './decode-response.js';
 
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
 /** Retry-After values beyond this are capped: a device should not go quiet for days on a server's word. */

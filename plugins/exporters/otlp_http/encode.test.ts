@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { encodeExportResponseProto } from '../../../backend/ingest/otlp-response.js';
+import { decodeResponse } from './decode-response.js';
+
+// A child process, because this test's own imports may load otlp-transformer. An ES import of a CommonJS package
+// goes through require's cache, which therefore shows whether the package was loaded.
+function transformerLoadedAfter(encoding: 'protobuf' | 'json'): boolean {
+  const script = `
+    import { createRequire } from 'node:module';
+    import { encodeRequest } from './encode.ts';
+    import { makeBatch } from '../../../collector/testkit/index.ts';
+    await encodeRequest(makeBatch(3), '${encoding}', 'gzip');
+    const loaded = Object.keys(createRequire(import.meta.url).cache).some((p) => p.includes('otlp-transformer'));
+    process.stdout.write(String(loaded));`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: import.meta.dirname, encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  return child.stdout.trim() === 'true';
+}
+
+test('a protobuf request does not load @opentelemetry/otlp-transformer; a JSON one loads it on first use', () => {
+  assert.equal(transformerLoadedAfter('protobuf'), false);
+  assert.equal(transformerLoadedAfter('json'), true);
+});
+
+test('decodeResponse: protobuf and JSON partial_success; empty or unreadable bodies give {}', () => {
+  assert.deepEqual(decodeResponse(encodeExportResponseProto(2, 'two too old'), 'application/x-protobuf'),
+    { partialSuccess: { rejectedLogRecords: 2, errorMessage: 'two too old' } });
+  assert.deepEqual(decodeResponse(encodeExportResponseProto(300, ''), 'application/x-protobuf'), { partialSuccess: { rejectedLogRecords: 300 } });
+  assert.deepEqual(decodeResponse(Buffer.from('{"partialSuccess":{"rejectedLogRecords":"4","errorMessage":"x"}}'), 'application/json'),
+    { partialSuccess: { rejectedLogRecords: '4', errorMessage: 'x' } });
+  assert.deepEqual(decodeResponse(Buffer.alloc(0), 'application/x-protobuf'), {});
+  assert.deepEqual(decodeResponse(Buffer.from([0x0a, 0x05, 0x08]), 'application/x-protobuf'), {}, 'truncated');
+  assert.deepEqual(decodeResponse(Buffer.from('{oops'), 'application/json'), {});
+});

@@ -1,0 +1,219 @@
+// A LogBatch straight into an OTLP ExportLogsServiceRequest (protobuf), in one pass over one growing buffer:
+// no SDK records, no request objects, no per-record copies. Field numbers from opentelemetry-proto
+// (collector/logs/v1/logs_service.proto, logs/v1/logs.proto, common/v1/common.proto, resource/v1/resource.proto).
+// What is sent is what otlp-transformer sent for the same batch through to-sdk-records.ts (the tests decode both
+// and compare): scope `fleetlog`; record id and boot id as the attributes `log.record.uid` / `fleetlog.boot.id`;
+// trace_id, span_id and flags only when both ids are present; default values (0, '') left out.
+import type { AttributeValue, Attributes, LogBatch, LogRecord } from '../../../collector/component/index.js';
+import { ProtobufWriter } from './protobuf-writer.js';
+import { ATTR_BOOT_ID, ATTR_RECORD_UID } from './to-sdk-records.js';
+
+const WIRE_VARINT = 0;
+const WIRE_FIXED64 = 1;
+const WIRE_BYTES = 2;
+const WIRE_FIXED32 = 5;
+const SCOPE_NAME = 'fleetlog';
+const NANOS_PER_SECOND = 1_000_000_000;
+const TWO_POW_16 = 0x1_0000;
+const TWO_POW_32 = 0x1_0000_0000;
+const INT64_MIN = -(2 ** 63);
+const INT64_MAX_EXCLUSIVE = 2 ** 63;
+/** Bytes reserved for a record's length: most encoded records are 128 B – 16 KiB. */
+const RECORD_LENGTH_BYTES = 2;
+
+/** The batch as ExportLogsServiceRequest bytes; an empty batch gives an empty request (no bytes). */
+export function encodeLogsRequestProto(batch: LogBatch, initialBytes?: number): Buffer {
+  const w = new ProtobufWriter(initialBytes ?? 256 + batch.records.length * 256);
+  if (batch.records.length === 0) return w.finish();
+  w.tag(1, WIRE_BYTES); // ExportLogsServiceRequest.resource_logs
+  const resourceLogs = w.begin(4);
+  w.tag(1, WIRE_BYTES); // ResourceLogs.resource
+  const resource = w.begin(2);
+  writeAttributes(w, batch.resource, 1, undefined); // Resource.attributes
+  w.end(resource);
+  w.tag(2, WIRE_BYTES); // ResourceLogs.scope_logs
+  const scopeLogs = w.begin(4);
+  w.tag(1, WIRE_BYTES); // ScopeLogs.scope
+  const scope = w.begin(1);
+  w.tag(1, WIRE_BYTES); // InstrumentationScope.name
+  w.string(SCOPE_NAME);
+  w.end(scope);
+  for (const record of batch.records) {
+    w.tag(2, WIRE_BYTES); // ScopeLogs.log_records
+    writeLogRecord(w, record);
+  }
+  w.end(scopeLogs);
+  w.end(resourceLogs);
+  return w.finish();
+}
+
+function writeLogRecord(w: ProtobufWriter, record: LogRecord): void {
+  const mark = w.begin(RECORD_LENGTH_BYTES);
+  w.tag(1, WIRE_FIXED64); // time_unix_nano
+  writeUnixNano(w, record.timeUnixNano);
+  if (record.severityNumber) {
+    w.tag(2, WIRE_VARINT); // severity_number
+    w.int64(record.severityNumber);
+  }
+  if (record.severityText) {
+    w.tag(3, WIRE_BYTES); // severity_text
+    w.string(record.severityText);
+  }
+  if (record.body !== undefined) {
+    w.tag(5, WIRE_BYTES); // body
+    const body = w.begin(1);
+    writeAnyValue(w, record.body);
+    w.end(body);
+  }
+  writeAttributes(w, record.attributes, 6, record); // attributes
+  const { traceId, spanId } = record;
+  if (traceId !== undefined && spanId !== undefined) {
+    if (record.flags) {
+      w.tag(8, WIRE_FIXED32); // flags
+      w.fixed32(record.flags);
+    }
+    if (traceId) {
+      w.tag(9, WIRE_BYTES); // trace_id
+      w.hexBytes(traceId);
+    }
+    if (spanId) {
+      w.tag(10, WIRE_BYTES); // span_id
+      w.hexBytes(spanId);
+    }
+  }
+  w.tag(11, WIRE_FIXED64); // observed_time_unix_nano
+  writeUnixNano(w, record.observedTimeUnixNano);
+  if (record.eventName) {
+    w.tag(12, WIRE_BYTES); // event_name
+    w.string(record.eventName);
+  }
+  w.end(mark);
+}
+
+/**
+ * Repeated KeyValue `field`; for a record, its id and boot id too, as `{ ...attributes, uid, boot }` would give
+ * (a same-named attribute keeps its place and takes the id's value).
+ */
+function writeAttributes(w: ProtobufWriter, attributes: Attributes, field: number, record: LogRecord | undefined): void {
+  const recordId = record?.recordId;
+  const bootId = record?.bootId;
+  let wroteRecordId = recordId === undefined;
+  let wroteBootId = bootId === undefined;
+  for (const key in attributes) {
+    if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+    if (!wroteRecordId && key === ATTR_RECORD_UID) {
+      writeKeyValue(w, field, key, recordId);
+      wroteRecordId = true;
+    } else if (!wroteBootId && key === ATTR_BOOT_ID) {
+      writeKeyValue(w, field, key, bootId);
+      wroteBootId = true;
+    } else writeKeyValue(w, field, key, attributes[key]);
+  }
+  if (!wroteRecordId) writeKeyValue(w, field, ATTR_RECORD_UID, recordId);
+  if (!wroteBootId) writeKeyValue(w, field, ATTR_BOOT_ID, bootId);
+}
+
+function writeKeyValue(w: ProtobufWriter, field: number, key: string, value: AttributeValue | undefined): void {
+  w.tag(field, WIRE_BYTES);
+  const keyValue = w.begin(1);
+  w.tag(1, WIRE_BYTES); // KeyValue.key
+  w.string(key);
+  w.tag(2, WIRE_BYTES); // KeyValue.value
+  const anyValue = w.begin(1);
+  writeAnyValue(w, value);
+  w.end(anyValue);
+  w.end(keyValue);
+}
+
+/** AnyValue's fields (the caller writes the length); null and unknown types give an empty AnyValue. */
+function writeAnyValue(w: ProtobufWriter, value: AttributeValue | undefined): void {
+  switch (typeof value) {
+    case 'string':
+      w.tag(1, WIRE_BYTES);
+      w.string(value);
+      return;
+    case 'boolean':
+      w.tag(2, WIRE_VARINT);
+      w.uint32(value ? 1 : 0);
+      return;
+    case 'number':
+      if (Number.isInteger(value) && value >= INT64_MIN && value < INT64_MAX_EXCLUSIVE) {
+        w.tag(3, WIRE_VARINT);
+        w.int64(value);
+      } else {
+        w.tag(4, WIRE_FIXED64);
+        w.double(value);
+      }
+      return;
+    case 'object':
+      if (value === null) return;
+      if (Array.isArray(value)) {
+        w.tag(5, WIRE_BYTES); // array_value
+        const array = w.begin(1);
+        for (const item of value as readonly AttributeValue[]) {
+          w.tag(1, WIRE_BYTES); // ArrayValue.values
+          const itemMark = w.begin(1);
+          writeAnyValue(w, item);
+          w.end(itemMark);
+        }
+        w.end(array);
+        return;
+      }
+      w.tag(6, WIRE_BYTES); // kvlist_value
+      {
+        const list = w.begin(1);
+        const object = value as { readonly [key: string]: AttributeValue };
+        for (const key in object) {
+          if (Object.prototype.hasOwnProperty.call(object, key)) writeKeyValue(w, 1, key, object[key]);
+        }
+        w.end(list);
+      }
+      return;
+    default:
+  }
+}
+
+/** A decimal Unix-nanosecond string as fixed64; '' and unparsable text as 0 (as to-sdk-records.ts did). */
+function writeUnixNano(w: ProtobufWriter, text: string): void {
+  const digits = text.length;
+  if (digits > 0 && digits <= 19) {
+    // ≤ 19 digits < 2^64: seconds (≤ 10 digits) and nanoseconds (9 digits) are exact doubles.
+    let seconds = 0;
+    let nanos = 0;
+    const split = digits - 9;
+    let i = 0;
+    for (; i < digits; i += 1) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      if (i < split) seconds = seconds * 10 + d;
+      else nanos = nanos * 10 + d;
+    }
+    if (i === digits) {
+      writeSecondsNanos(w, seconds, nanos);
+      return;
+    }
+  }
+  writeUnixNanoSlow(w, text);
+}
+
+/** seconds·10⁹ + nanos as fixed64, with every product below 2^53. */
+function writeSecondsNanos(w: ProtobufWriter, seconds: number, nanos: number): void {
+  const upper = Math.floor(seconds / TWO_POW_16) * NANOS_PER_SECOND; // < 2^48, counts units of 2^16 ns
+  const lower = (seconds % TWO_POW_16) * NANOS_PER_SECOND + nanos; // < 2^47
+  const low = (upper % TWO_POW_16) * TWO_POW_16 + (lower % TWO_POW_32);
+  const high = Math.floor(upper / TWO_POW_16) + Math.floor(lower / TWO_POW_32) + Math.floor(low / TWO_POW_32);
+  w.fixed64(low % TWO_POW_32, high % TWO_POW_32);
+}
+
+/** Anything else (whitespace, 0x…, > 19 digits, negative): BigInt's reading, 0 when it has none. */
+function writeUnixNanoSlow(w: ProtobufWriter, text: string): void {
+  let nanos = 0n;
+  if (text !== '') {
+    try {
+      nanos = BigInt.asUintN(64, BigInt(text));
+    } catch {
+      nanos = 0n;
+    }
+  }
+  w.fixed64(Number(nanos & 0xffff_ffffn), Number(nanos >> 32n));
+}
