@@ -9,7 +9,8 @@
 //   - idle: after the queue drained and 2 s of settling, over --idle-seconds: write_bytes of the process, and write
 //     syscalls of the main thread (the tsx loader's worker thread wakes on its own timer and writes to an eventfd,
 //     which is not I/O of ours, so the process-wide syscw is not used).
-// Modes: queue off (memory), queue on with fsync batch (the default), always, interval.
+// Modes: queue off (memory), queue.mode direct (no queue: consume() sends; the exporter here does no I/O, so this is
+// the node's own cost), queue on with fsync batch (the default), always, interval.
 // Then a trickle (--trickle-seconds, default 10; 0 skips): 2 records every 200 ms, the disk bytes a slow source costs.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,11 +19,21 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Exporter } from '../collector/component/contract.js';
 import { msToUnixNano, type LogBatch, type LogRecord } from '../collector/component/log-record.js';
-import { toDeliveryConfig } from '../collector/delivery/config.js';
+import { toDeliveryConfig, type DeliveryYaml } from '../collector/delivery/config.js';
 import { createDeliveryNode } from '../collector/delivery/delivery-node.js';
 
-type Mode = 'memory' | 'batch' | 'always' | 'interval';
-const MODES: readonly Mode[] = ['memory', 'batch', 'interval', 'always'];
+type Mode = 'memory' | 'direct' | 'batch' | 'always' | 'interval';
+const MODES: readonly Mode[] = ['memory', 'direct', 'batch', 'interval', 'always'];
+
+function queueYaml(mode: Mode): DeliveryYaml['queue'] {
+  if (mode === 'memory') return { enabled: false };
+  if (mode === 'direct') return { mode: 'direct' };
+  return { fsync: mode, fsync_interval: '1s' };
+}
+
+function modeLabel(mode: Mode): string {
+  return mode === 'memory' ? 'off (memory)' : mode === 'direct' ? 'direct (no queue)' : `on, fsync ${mode}`;
+}
 
 interface ChildResult {
   mode: Mode;
@@ -97,7 +108,7 @@ async function trickle(mode: Mode, seconds: number): Promise<TrickleResult> {
   const noop = { add() {}, set() {} };
   const logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => logger };
   const settings = { id: 'bench', kind: 'exporter' as const, logger, meter: { counter: () => noop, gauge: () => noop }, storageDir: dir, resource: {}, reportStatus() {} };
-  const config = toDeliveryConfig({ queue: mode === 'memory' ? { enabled: false } : { fsync: mode, fsync_interval: '1s' } });
+  const config = toDeliveryConfig({ queue: queueYaml(mode) });
   const node = createDeliveryNode({ settings, exporter, config, directory: join(dir, 'queue') });
   await node.start();
   const ticks = Math.round((seconds * 1000) / 200);
@@ -138,7 +149,7 @@ async function child(mode: Mode, total: number, idleSeconds: number): Promise<Ch
     id: 'bench', kind: 'exporter' as const, logger, meter: { counter: () => noop, gauge: () => noop },
     storageDir: dir, resource: {}, reportStatus() {},
   };
-  const config = toDeliveryConfig({ queue: mode === 'memory' ? { enabled: false } : { fsync: mode, fsync_interval: '1s' } });
+  const config = toDeliveryConfig({ queue: queueYaml(mode) });
   const node = createDeliveryNode({ settings, exporter, config, directory: join(dir, 'queue') });
   await node.start();
   const { batches, ingestedBytes } = makeBatches(total, 100);
@@ -184,7 +195,7 @@ async function parent(): Promise<void> {
       const result = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', mode, '--records', String(records), '--idle-seconds', String(idleSeconds)], { encoding: 'utf8', maxBuffer: 1 << 24 });
       if (result.status !== 0) throw new Error(`child ${mode} failed:\n${result.stderr}`);
       const r = JSON.parse(result.stdout.trim().split('\n').pop()!) as ChildResult;
-      const label = mode === 'memory' ? 'off (memory)' : `on, fsync ${mode}`;
+      const label = modeLabel(mode);
       console.log(`| ${run} | ${label} | ${Math.round(r.recordsPerSecond).toLocaleString('en-US')} | ${r.cpuSecondsPerMillion.toFixed(1)} | ${r.writeBytesPerIngestedByte.toFixed(2)} | ${r.fsyncs} | ${r.idleWriteSyscallsPerSecond.toFixed(2)} | ${r.idleWriteBytesPerSecond.toFixed(0)} |`);
     }
   }
@@ -197,7 +208,7 @@ async function parent(): Promise<void> {
     const result = spawnSync(process.execPath, ['--import', 'tsx', self, '--trickle', mode, '--trickle-seconds', String(trickleSeconds)], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (result.status !== 0) throw new Error(`trickle ${mode} failed:\n${result.stderr}`);
     const r = JSON.parse(result.stdout.trim().split('\n').pop()!) as TrickleResult;
-    const label = mode === 'memory' ? 'off (memory)' : `on, fsync ${mode}`;
+    const label = modeLabel(mode);
     console.log(`| ${label} | ${Math.round(r.writeBytesPerSecond).toLocaleString('en-US')} | ${r.writeBytesPerIngestedByte.toFixed(1)} | ${r.fsyncsPerSecond.toFixed(1)} |`);
   }
 }

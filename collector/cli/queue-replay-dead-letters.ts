@@ -32,6 +32,10 @@ export const queueReplayDeadLettersCommand: Command = {
     }
     try {
       const report = await replayDeadLetters(queue.directory, queue.delivery);
+      if (report.movedToInbox) {
+        io.stdout.write(`Moved ${report.files} dead-letter file${report.files === 1 ? '' : 's'} of ${queue.id} into its replay inbox (queue.mode: direct, no queue): a running collector sends them now, else at its next start.\n`);
+        return 0;
+      }
       if (report.handedToPid !== undefined) {
         io.stdout.write(`Handed ${report.files} dead-letter file${report.files === 1 ? '' : 's'} of ${queue.id} to the running collector (pid ${report.handedToPid}); it re-queues them now.\n`);
         return 0;

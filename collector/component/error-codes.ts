@@ -30,6 +30,7 @@ export const COLLECTOR_ERROR_CODES = {
   FLEETLOG_ERR_QUEUE_FULL: 'An exporter queue is at its byte cap (or the disk at its headroom) and the policy is block.',
   FLEETLOG_ERR_QUEUE_CORRUPT: 'A queue segment failed its checksum; the good records are kept, the bad ones counted.',
   FLEETLOG_ERR_QUEUE_IO: 'The disk queue could not be read or written.',
+  FLEETLOG_ERR_DIRECT_SEND: 'With queue.mode: direct, the exporter could not take a batch now; the receiver keeps it and retries.',
   FLEETLOG_ERR_CHECKPOINT_IO: 'A receiver checkpoint could not be read or written.',
   // ePort
   FLEETLOG_ERR_EPORT_FRAME: 'An ePort frame failed to decode (COBS, CRC or header).',

@@ -218,12 +218,17 @@ function sectionOf(kind: Kind): Section {
 /** The delivery part's durability lint: valid settings that can lose data, as warnings at their keys. */
 function lintExporters(source: YamlSource, exporters: readonly ComponentEntry[], storageDirectory: string, issues: ConfigIssue[]): void {
   const warnings = lintDurability({
-    exporters: Object.fromEntries(exporters.map((e) => [e.id, e.config as DurabilityLintInput['exporters'][string]])),
+    exporters: Object.fromEntries(exporters.map((e) => [e.id, { ...(e.config as DurabilityLintInput['exporters'][string]), local: isLocalExporter(e.factory) }])),
     storageDirectory,
   });
   for (const warning of warnings) {
     issues.push({ ...issueAt(source, warning.path, 'FLEETLOG_ERR_CONFIG_DURABILITY', warning.message), severity: 'warning' });
   }
+}
+
+/** An exporter whose factory defaults to `queue.mode: direct` declares itself a local durable destination. */
+function isLocalExporter(factory: ComponentEntry['factory']): boolean {
+  return factory.kind === 'exporter' && factory.hostDefaults?.queue?.mode === 'direct';
 }
 
 function issueAt(source: YamlSource, path: ConfigPath, code: ConfigIssue['code'], message: string, at: 'key' | 'value' = 'key'): ConfigIssue {

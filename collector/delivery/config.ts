@@ -32,6 +32,7 @@ export const queueSchema = {
   description: 'The exporter\'s durable queue on disk (owned by the host).',
   properties: {
     enabled: { type: 'boolean', default: true, description: 'Keep a durable disk queue. Off: records are held in memory only and lost on a crash.' },
+    mode: { enum: ['durable', 'direct'], default: 'durable', description: 'durable: records go through the disk queue. direct: no queue — each batch is sent as the receivers hand it over and they move their checkpoints only when the exporter says ok (for local durable destinations like file; a failing destination back-pressures the receivers). Ignored when enabled is false.' },
     max_bytes: { ...BYTES_SCHEMA, default: DEFAULT_QUEUE_MAX_BYTES, description: 'Cap on the queue\'s size on disk.' },
     min_free_bytes: { ...BYTES_SCHEMA, default: DEFAULT_QUEUE_MIN_FREE_BYTES, description: 'Free space to leave on the filesystem; the queue counts as full below it.' },
     segment_bytes: { ...BYTES_SCHEMA, default: DEFAULT_SEGMENT_BYTES, description: 'Size at which a segment file is closed and a new one begun.' },
@@ -69,16 +70,19 @@ export const batchSchema = {
   },
 } as const;
 
+/** durable: through the disk queue; direct: consume() sends and resolves on the exporter's ok (direct-send.ts). */
+export type QueueMode = 'durable' | 'direct';
+
 /** The three host-owned keys as YAML gives them (after schema defaults). */
 export interface DeliveryYaml {
-  queue?: { enabled?: boolean; max_bytes?: BytesValue; min_free_bytes?: BytesValue; segment_bytes?: BytesValue; fsync?: 'always' | 'batch' | 'interval'; fsync_interval?: DurationValue; full_policy?: 'block' | 'drop_lowest_severity' };
+  queue?: { enabled?: boolean; mode?: QueueMode; max_bytes?: BytesValue; min_free_bytes?: BytesValue; segment_bytes?: BytesValue; fsync?: 'always' | 'batch' | 'interval'; fsync_interval?: DurationValue; full_policy?: 'block' | 'drop_lowest_severity' };
   retry?: { initial_interval?: DurationValue; max_interval?: DurationValue; multiplier?: number; jitter?: number; max_elapsed?: DurationValue };
   batch?: { max_records?: number; max_bytes?: BytesValue; max_age?: DurationValue; flush_severity?: LevelName | number | null };
 }
 
 /** The same in numbers, as the delivery node uses them. */
 export interface DeliveryConfig {
-  queue: { enabled: boolean; maxBytes: number; minFreeBytes: number; segmentBytes: number; fsync: 'always' | 'batch' | 'interval'; fsyncIntervalMs: number; fullPolicy: 'block' | 'drop_lowest_severity' };
+  queue: { enabled: boolean; mode: QueueMode; maxBytes: number; minFreeBytes: number; segmentBytes: number; fsync: 'always' | 'batch' | 'interval'; fsyncIntervalMs: number; fullPolicy: 'block' | 'drop_lowest_severity' };
   retry: { initialIntervalMs: number; maxIntervalMs: number; multiplier: number; jitter: number; maxElapsedMs: number };
   /** flushSeverity: a record with at least this severity number closes the batch at once; undefined = none. */
   batch: { maxRecords: number; maxBytes: number; maxAgeMs: number; flushSeverity: number | undefined };
@@ -97,6 +101,7 @@ export function toDeliveryConfig(yaml: DeliveryYaml): DeliveryConfig {
   return {
     queue: {
       enabled: q.enabled ?? true,
+      mode: q.mode ?? 'durable',
       maxBytes: parseBytes(q.max_bytes ?? DEFAULT_QUEUE_MAX_BYTES),
       minFreeBytes: parseBytes(q.min_free_bytes ?? DEFAULT_QUEUE_MIN_FREE_BYTES),
       segmentBytes: parseBytes(q.segment_bytes ?? DEFAULT_SEGMENT_BYTES),

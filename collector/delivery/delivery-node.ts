@@ -1,13 +1,16 @@
 // createDeliveryNode: what the pipeline puts in front of every exporter (DESIGN §4). consume() resolves once the
-// batch is in the exporter's queue (durable on disk unless `queue.enabled: false`); a send loop delivers it. The
-// node owns the exporter's lifecycle: start() starts the exporter, then the loop; shutdown() drains within the
+// batch is in the exporter's queue (durable on disk unless `queue.enabled: false`); a send loop delivers it. With
+// `queue.mode: direct` there is no queue: consume() resolves once the exporter itself took the batch (direct-send.ts).
+// The node owns the exporter's lifecycle: start() starts the exporter, then the loop; shutdown() drains within the
 // deadline, leaves the rest queued, then shuts the exporter down.
 import { mkdir } from 'node:fs/promises';
 import type { LogBatch } from '../component/log-record.js';
 import { FleetlogError, errorMessage } from '../component/errors.js';
 import { DeadLetters } from './dead-letters.js';
 import { DeliveryMetrics } from './delivery-metrics.js';
+import { DirectSend } from './direct-send.js';
 import { DiskQueue } from './disk-queue.js';
+import { hasLeftoverQueue, sendLeftoverQueue } from './leftover-queue.js';
 import { MemoryQueue } from './memory-queue.js';
 import { writeQueueStatus } from './queue-status.js';
 import { importInbox, watchInbox } from './replay-inbox.js';
@@ -31,6 +34,10 @@ class DeliveryNodeImpl implements DeliveryNode {
   #queue: DeliveryQueue;
   #deadLetters: DeadLetters;
   #loop: SendLoop;
+  /** Set with `queue.mode: direct`: consume() sends through it, and the queue stays empty. */
+  #direct: DirectSend | undefined;
+  /** Direct mode: records a durable-mode queue left in the folder are being sent first (see leftover-queue.ts). */
+  #leftover: { done: boolean; stop: AbortController; sending: Promise<void> } | undefined;
   #started: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
   #gaugeTimer: NodeJS.Timeout | undefined;
@@ -46,11 +53,13 @@ class DeliveryNodeImpl implements DeliveryNode {
     this.id = options.settings.id;
     this.#metrics = new DeliveryMetrics(options.settings.meter);
     const { queue } = options.config;
+    const direct = queue.enabled && queue.mode === 'direct';
     const fullWaitMs = options.fullWaitMs ?? DEFAULT_FULL_WAIT_MS;
     const events = this.#metrics.queueEvents();
     // A record larger than the whole queue can never be queued: it is dead-lettered, not refused (not lost).
     const oversize = (batch: LogBatch, reason: string): Promise<void> => this.#loop.storeDeadLetters(batch, reason);
-    this.#queue = queue.enabled
+    // Direct mode keeps an empty memory queue: nothing is ever appended, so the gauges read 0 and no folder is locked.
+    this.#queue = queue.enabled && !direct
       ? new DiskQueue({ ...queue, directory: options.directory, fullWaitMs, oversize, events, logger: options.settings.logger })
       : new MemoryQueue({ maxBytes: queue.maxBytes, fullPolicy: queue.fullPolicy, fullWaitMs, oversize, events });
     this.#deadLetters = new DeadLetters(options.directory, options.settings.id);
@@ -61,21 +70,36 @@ class DeliveryNodeImpl implements DeliveryNode {
       deadLetters: this.#deadLetters,
       metrics: this.#metrics,
       logger: options.settings.logger,
-      onProgress: () => {
-        this.#refreshGauges();
-        if (this.#degraded && this.#loop.counters.lastOutcome === 'ok') {
-          this.#degraded = false;
-          this.#o.settings.reportStatus('ok');
-        }
-      },
-      onError: () => {
-        this.#scheduleStatus();
-        if (!this.#degraded) {
-          this.#degraded = true;
-          this.#o.settings.reportStatus('recoverable_error', new Error(this.#loop.counters.lastError ?? 'send failed'));
-        }
-      },
+      onProgress: () => this.#onProgress(),
+      onError: () => this.#onError(),
     });
+    if (direct) {
+      this.#direct = new DirectSend({
+        exporter: options.exporter,
+        batch: options.config.batch,
+        metrics: this.#metrics,
+        counters: this.#loop.counters,
+        storeDeadLetters: (batch, reason) => this.#loop.storeDeadLetters(batch, reason),
+        noteError: (message) => this.#loop.noteError(message),
+        onOk: () => this.#onProgress(),
+      });
+    }
+  }
+
+  #onProgress(): void {
+    this.#refreshGauges();
+    if (this.#degraded && this.#loop.counters.lastOutcome === 'ok') {
+      this.#degraded = false;
+      this.#o.settings.reportStatus('ok');
+    }
+  }
+
+  #onError(): void {
+    this.#scheduleStatus();
+    if (!this.#degraded) {
+      this.#degraded = true;
+      this.#o.settings.reportStatus('recoverable_error', new Error(this.#loop.counters.lastError ?? 'send failed'));
+    }
   }
 
   start(): Promise<void> {
@@ -90,9 +114,10 @@ class DeliveryNodeImpl implements DeliveryNode {
         }
       }
       await this.#o.exporter.start();
-      this.#loop.start();
+      if (this.#direct === undefined) this.#loop.start();
+      else if (await hasLeftoverQueue(this.#o.directory)) this.#sendLeftover(this.#direct);
       if (this.#o.config.queue.enabled) {
-        // Not awaited: re-queueing may wait for room, and start() must return.
+        // Not awaited: re-queueing may wait for room (direct: for the exporter), and start() must return.
         void this.#importInbox();
         this.#stopInboxWatch = await watchInbox(this.#o.directory, () => { void this.#importInbox(); });
       }
@@ -106,6 +131,11 @@ class DeliveryNodeImpl implements DeliveryNode {
     if (!this.#started) throw new FleetlogError('FLEETLOG_ERR_QUEUE_IO', `Exporter ${this.id} is not started; the batch was not queued.`);
     await this.#started;
     if (batch.records.length === 0) return;
+    if (this.#direct) {
+      if (this.#leftover?.done === false) throw new FleetlogError('FLEETLOG_ERR_DIRECT_SEND', `Exporter ${this.id} first sends the records its earlier disk queue left; the batch was not taken.`);
+      await this.#direct.send(batch);
+      return;
+    }
     await this.#queue.append(batch);
     this.#refreshGauges();
   }
@@ -116,7 +146,9 @@ class DeliveryNodeImpl implements DeliveryNode {
       if (this.#started) {
         try {
           await this.#started;
-          await this.#loop.drain(deadlineMs);
+          this.#leftover?.stop.abort();
+          await (this.#direct ? this.#direct.drain(deadlineMs) : this.#loop.drain(deadlineMs));
+          await this.#leftover?.sending;
         } catch (error) {
           this.#o.settings.logger.error('Delivery did not start cleanly; nothing to drain.', { error: errorMessage(error) });
         }
@@ -134,12 +166,27 @@ class DeliveryNodeImpl implements DeliveryNode {
     return this.#stopped;
   }
 
-  /** Re-queues dead letters handed over by `fleetlog queue replay-dead-letters` (one import at a time). */
+  /** Not awaited by start(): new batches are refused (retryable) until the left-over records are out. */
+  #sendLeftover(direct: DirectSend): void {
+    const stop = new AbortController();
+    const leftover = { done: false, stop, sending: Promise.resolve() };
+    this.#leftover = leftover;
+    const { logger } = this.#o.settings;
+    leftover.sending = sendLeftoverQueue({ directory: this.#o.directory, config: this.#o.config, send: (batch) => direct.send(batch), signal: stop.signal, logger })
+      .then((records) => { if (records > 0) logger.info('Sent the records an earlier disk queue left (queue.mode is direct now).', { records }); })
+      .catch((error: unknown) => logger.error('Could not read the disk queue left in the folder; its records stay there.', { error: errorMessage(error), code: 'FLEETLOG_ERR_QUEUE_IO' }))
+      .finally(() => { leftover.done = true; });
+  }
+
+  /**
+   * Re-queues dead letters handed over by `fleetlog queue replay-dead-letters` (one import at a time); in direct
+   * mode sends them (a file stays in the inbox until all of it is taken).
+   */
   #importInbox(): Promise<void> {
     this.#inboxImport = this.#inboxImport.then(async () => {
       if (this.#stopped) return;
       try {
-        const report = await importInbox(this.#o.directory, (batch) => this.#queue.append(batch));
+        const report = await importInbox(this.#o.directory, (batch) => (this.#direct ? this.#direct.send(batch) : this.#queue.append(batch)));
         if (report.files > 0) this.#o.settings.logger.info('Re-queued dead letters.', { ...report });
         this.#refreshGauges();
       } catch (error) {

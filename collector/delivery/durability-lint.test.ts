@@ -35,6 +35,16 @@ test('each risky setting is flagged with its path', () => {
   }
 });
 
+test('queue.mode: direct is flagged on an exporter that is not local, not on one that declares itself local', () => {
+  const warnings = lintDurability({
+    exporters: { otlp_http: { queue: { mode: 'direct' } }, file: { queue: { mode: 'direct' }, local: true }, durable: { queue: { mode: 'durable' } } },
+    storageDirectory: '/var/lib/fleetlog',
+    mountsText: MOUNTS,
+  });
+  assert.deepEqual(warnings.map((w) => w.path), [['exporters', 'otlp_http', 'queue', 'mode']]);
+  assert.match(warnings[0]!.message, /receivers are held back/);
+});
+
 test('a short fsync interval is not flagged', () => {
   const warnings = lintDurability({ exporters: { x: { queue: { fsync: 'interval', fsync_interval: '500ms' } } }, storageDirectory: '/var/lib/fleetlog', mountsText: MOUNTS });
   assert.deepEqual(warnings, []);

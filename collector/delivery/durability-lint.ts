@@ -11,7 +11,11 @@ export interface DurabilityWarning {
 }
 
 export interface DurabilityLintInput {
-  exporters: Record<string, { queue?: DeliveryYaml['queue']; retry?: DeliveryYaml['retry'] }>;
+  /**
+   * `local`: the exporter's factory defaults to `queue.mode: direct` (its `hostDefaults`), i.e. it declares itself a
+   * local durable destination; direct mode on any other exporter is flagged.
+   */
+  exporters: Record<string, { queue?: DeliveryYaml['queue']; retry?: DeliveryYaml['retry']; local?: boolean }>;
   storageDirectory: string;
   /** /proc/mounts text (read from the system when omitted; tests pass their own). */
   mountsText?: string;
@@ -64,6 +68,9 @@ export function lintDurability(input: DurabilityLintInput): DurabilityWarning[] 
     if (queue.enabled === false) {
       warnings.push({ path: at('queue', 'enabled'), message: 'The queue is in memory only: a crash or power cut loses every record not yet sent.' });
     } else {
+      if (queue.mode === 'direct' && exporter.local !== true) {
+        warnings.push({ path: at('queue', 'mode'), message: 'queue.mode: direct on an exporter that is not a local durable destination: while it is unreachable nothing is queued — the receivers are held back (their sources must keep the data, e.g. a log file until it rotates away).' });
+      }
       if (queue.fsync === 'interval') {
         const intervalMs = safely(() => parseDurationMs(queue.fsync_interval ?? LONG_FSYNC_INTERVAL_MS)) ?? 0;
         if (intervalMs > LONG_FSYNC_INTERVAL_MS) {

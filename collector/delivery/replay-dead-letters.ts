@@ -1,6 +1,8 @@
 // `fleetlog queue replay-dead-letters`: puts dead-lettered records back into the exporter's queue (after the cause
 // was fixed), file by file; a file is deleted only once its records are durable in the queue. When a collector
-// holds the queue, the files are moved into its replay inbox instead and it re-queues them (replay-inbox.ts).
+// holds the queue, the files are moved into its replay inbox instead and it re-queues them (replay-inbox.ts). With
+// `queue.mode: direct` there is no queue to append to (nor a lock): the files always go to the inbox, which the
+// node sends at once if it runs, else at its next start.
 import { writeCheckpoint } from './checkpoint-file.js';
 import type { DeliveryConfig } from './config.js';
 import { DeadLetters } from './dead-letters.js';
@@ -14,9 +16,14 @@ export interface ReplayReport {
   badLines: number;
   /** Set when the files were handed to a running collector (its pid), which re-queues them itself. */
   handedToPid?: number;
+  /** Set with `queue.mode: direct`: the files were moved into the replay inbox (sent by the collector). */
+  movedToInbox?: true;
 }
 
 export async function replayDeadLetters(directory: string, config: DeliveryConfig): Promise<ReplayReport> {
+  if (config.queue.enabled && config.queue.mode === 'direct') {
+    return { files: await handToInbox(directory), records: 0, badLines: 0, movedToInbox: true };
+  }
   const owner = await lockOwner(directory);
   if (owner !== undefined && owner !== process.pid) {
     // A running collector holds the queue: hand the files to it through the replay inbox.

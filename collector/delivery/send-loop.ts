@@ -72,7 +72,7 @@ export class SendLoop {
         await this.#run();
         return;
       } catch (error) {
-        this.#noteError(`delivery loop: ${errorMessage(error)}`);
+        this.noteError(`delivery loop: ${errorMessage(error)}`);
         this.#o.logger.error('The delivery loop failed; it starts again, records stay queued.', { error: errorMessage(error), code: 'FLEETLOG_ERR_QUEUE_IO' });
         if (this.#draining) return;
         await sleep(Math.min(30_000, 1_000 * 2 ** Math.min(failures, 5)), this.#stop.signal);
@@ -188,7 +188,7 @@ export class SendLoop {
         await this.#deadLetter(batch, result.reason, firstSeq, lastSeq);
         return true;
       }
-      this.#noteError(result.reason);
+      this.noteError(result.reason);
       this.counters.sendFailedRecords += records.length;
       this.#o.metrics.sendFailedRecords.add(records.length);
       if (retry.maxElapsedMs > 0 && performance.now() - startedAtMs >= retry.maxElapsedMs) {
@@ -213,11 +213,12 @@ export class SendLoop {
     await this.#o.deadLetters.write([batch], reason, firstSeq);
     this.counters.deadLetteredRecords += batch.records.length;
     this.#o.metrics.deadLetteredRecords.add(batch.records.length);
-    this.#noteError(`dead-lettered ${batch.records.length} records: ${reason}`);
+    this.noteError(`dead-lettered ${batch.records.length} records: ${reason}`);
     this.#o.logger.warn('Moved a batch to the dead-letter folder.', { records: batch.records.length, reason, directory: this.#o.deadLetters.directory });
   }
 
-  #noteError(message: string): void {
+  /** Records the latest error (stats, status) and tells the node. */
+  noteError(message: string): void {
     this.counters.lastError = message;
     this.counters.lastErrorAtMs = Date.now();
     this.#o.onError?.();
