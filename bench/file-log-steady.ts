@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { FLEETLOG_BIN, startCollectorProcess } from '../demo/collector-process.js';
 import { countLines } from './count-lines.js';
 import { freePort } from './free-port.js';
-import { cpuSeconds, memoryMiB } from './proc-usage.js';
+import { cpuSeconds, memoryMiB, threadCpuSeconds } from './proc-usage.js';
 import { sentRecords } from './sent-records.js';
 
 const args = process.argv.slice(2);
@@ -82,6 +82,7 @@ service:
   let written = 0;
   const started = performance.now();
   let cpuAtWarm = 0;
+  let threadsAtWarm = new Map<string, number>();
   let warmAt = 0;
   let peakRss = 0;
   const perTick = RATE * TICK_MS / 1000;
@@ -91,6 +92,7 @@ service:
     if (warmAt === 0 && elapsed >= WARMUP_SECONDS) {
       warmAt = performance.now();
       cpuAtWarm = cpuSeconds(pid);
+      threadsAtWarm = threadCpuSeconds(pid);
     }
     const due = Math.floor((tick + 1) * perTick);
     let text = '';
@@ -105,6 +107,7 @@ service:
   }
   const measured = (performance.now() - warmAt) / 1000;
   const cpu = cpuSeconds(pid) - cpuAtWarm;
+  const threads = [...threadCpuSeconds(pid)].map(([name, s]) => `${name} ${((s - (threadsAtWarm.get(name) ?? 0)) / measured * 100).toFixed(1)} %`);
   const hwm = memoryMiB(pid, 'VmHWM');
   const drainDeadline = Date.now() + 30_000;
   const target = EXPORTER === 'both' ? 2 * written : written;
@@ -114,6 +117,7 @@ service:
   sink.close();
   const delivered = EXPORTER === 'otlp_http' ? sent : await countLines(output);
   process.stdout.write(`exporter ${EXPORTER} (${BIN}): rate ${RATE} lines/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up): ${written} lines written, ${delivered} delivered${EXPORTER === 'file' ? '' : ` (${sent} sent records in all), ${requests} requests`}\n`);
+  process.stdout.write(`collector threads: ${threads.join(', ')}\n`);
   process.stdout.write(`collector CPU ${(cpu / measured * 100).toFixed(1)} % of one core; RSS peak sampled ${peakRss.toFixed(1)} MiB, VmHWM ${hwm.toFixed(1)} MiB\n`);
   process.stdout.write(`${JSON.stringify({ exporter: EXPORTER, rate: RATE, seconds: SECONDS, written, delivered, cpuPercent: Number((cpu / measured * 100).toFixed(1)), rssPeakMiB: Number(peakRss.toFixed(1)), hwmMiB: Number(hwm.toFixed(1)) })}\n`);
 } finally {

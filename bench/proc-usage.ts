@@ -1,5 +1,5 @@
 // CPU and memory of another process, read from Linux's /proc (what the collector benches measure a child by).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 
@@ -19,4 +19,26 @@ export function cpuSeconds(pid: number): number {
 export function memoryMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? 0) / 1024;
+}
+
+/**
+ * CPU seconds (user + system) of the main thread (`main`) and of the other threads by name (`comm`; Node 20
+ * names them all `node`: the libuv pool that runs fs calls and async zlib, V8's GC and compiler helpers), summed.
+ */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended between the listing and the read
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const name = tid === String(pid) ? 'main' : comm;
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    out.set(name, (out.get(name) ?? 0) + seconds);
+  }
+  return out;
 }
