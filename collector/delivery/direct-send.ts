@@ -11,9 +11,10 @@ import type { SendResult } from '../component/send-result.js';
 import type { DeliveryConfig } from './config.js';
 import type { DeliveryMetrics } from './delivery-metrics.js';
 import { Mutex } from './mutex.js';
+import { approxRecordBytes } from './record-size.js';
 import type { SendCounters } from './send-loop.js';
 
-/** Per-record framing allowance, as the memory queue counts it (batch.max_bytes is approximate). */
+/** Per-record framing allowance, as the memory queue counts it (batch.max_bytes is approximate: record-size.ts). */
 const RECORD_OVERHEAD_BYTES = 16;
 
 export interface DirectSendOptions {
@@ -92,7 +93,7 @@ export class DirectSend {
     let records: LogBatch['records'] = [];
     let bytes = 0;
     for (const record of batch.records) {
-      const size = JSON.stringify(record).length + RECORD_OVERHEAD_BYTES;
+      const size = approxRecordBytes(record) + RECORD_OVERHEAD_BYTES;
       if (records.length > 0 && (records.length >= maxRecords || bytes + size > maxBytes)) {
         yield { resource: batch.resource, records };
         records = [];

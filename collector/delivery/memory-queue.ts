@@ -3,6 +3,7 @@
 import type { LogBatch, LogRecord } from '../component/log-record.js';
 import { FleetlogError, PermanentError } from '../component/errors.js';
 import { Notifier } from './notifier.js';
+import { approxRecordBytes } from './record-size.js';
 import { NO_QUEUE_EVENTS, evictionClass, resourceKeyOf, type DeliveryQueue, type QueueEvents, type QueueStats, type QueuedRecord } from './queue.js';
 
 export interface MemoryQueueOptions {
@@ -51,7 +52,7 @@ export class MemoryQueue implements DeliveryQueue {
     let admitted = 0;
     let dropped = 0;
     for (const record of batch.records) {
-      const bytes = JSON.stringify(record).length + RECORD_OVERHEAD_BYTES;
+      const bytes = approxRecordBytes(record) + RECORD_OVERHEAD_BYTES;
       if (bytes > maxBytes) {
         oversize.push(record);
         continue;
