@@ -49,9 +49,16 @@ function referenceLine(record: LogRecord, resource: Attributes): string {
 }
 
 test('a line is exactly JSON.stringify of the object it describes, for any record and resource', () => {
-  const text = fc.string({ unit: 'binary' });
-  const value = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
-  const attributes = fc.dictionary(fc.oneof(text, fc.constant('component')), value);
+  // Plain ASCII (the fast path), any code point, and any UTF-16 code unit (lone surrogates, control characters,
+  // quotes and backslashes: what JSON.stringify escapes).
+  const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+  const escapable = fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\ud800', '\udfff', '\u2028', 'é', '😀');
+  const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: codeUnit }), fc.string({ unit: fc.oneof(fc.string({ minLength: 1, maxLength: 1 }), escapable) }));
+  const scalar = fc.oneof(text, fc.integer(), fc.double(), fc.constantFrom(-0, 1e21, 5e-324, Number.MAX_SAFE_INTEGER + 2), fc.boolean(), fc.constant(null), fc.constant(undefined));
+  const nested = fc.oneof(fc.jsonValue(), fc.array(scalar, { maxLength: 4 }), fc.dictionary(text, scalar, { maxKeys: 4 }));
+  const value = fc.oneof({ arbitrary: scalar, weight: 4 }, { arbitrary: nested, weight: 1 });
+  const key = fc.oneof(text, fc.constant('component'), fc.constant('__proto__'), fc.nat(20).map(String));
+  const attributes = fc.dictionary(key, value);
   const nano = fc.oneof(fc.constant('0'), fc.bigInt({ min: 0n, max: 4_000_000_000_000_000_000n }).map(String), text);
   const record = fc.record({
     timeUnixNano: nano, observedTimeUnixNano: nano, severityNumber: fc.oneof(fc.integer({ min: -2, max: 30 }), fc.double()),

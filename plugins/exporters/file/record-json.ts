@@ -1,5 +1,7 @@
 // One record as one JSON line: the PRD's field names first (timestamp, machine_id, level, component, message,
 // context), then the OpenTelemetry fields, so that a technician can read it and a tool can re-import it exactly.
+// The text is written directly (no per-record object, no spread of the attributes) and is byte for byte what
+// JSON.stringify gives for the documented object; record-json.test.ts checks that for arbitrary records.
 import {
   ATTRIBUTE_COMPONENT, RESOURCE_DEVICE_ID, levelOfSeverity, unixNanoToMs,
   type Attributes, type LogRecord,
@@ -34,10 +36,43 @@ export function resourceJson(resource: Attributes): string {
   return JSON.stringify(resource);
 }
 
+/** What JSON.stringify escapes in a string: `"`, `\`, control characters, and (when lone) surrogates. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify(text): the text in quotes when nothing in it needs escaping (most log text), else the slow way. */
+export function jsonString(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** JSON.stringify(value) for an attribute value (undefined for undefined), strings and numbers without the call. */
+function jsonValue(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return jsonString(value);
+    case 'number':
+      return Number.isFinite(value) ? `${value}` : 'null'; // a finite number's JSON is its toString
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return JSON.stringify(value) as string | undefined;
+  }
+}
+
 /** `,"key":<JSON of value>`, or nothing when the value is undefined (as JSON.stringify of an object leaves it out). */
 function field(key: string, value: unknown): string {
-  const json = JSON.stringify(value) as string | undefined;
+  const json = jsonValue(value);
   return json === undefined ? '' : `,"${key}":${json}`;
+}
+
+/** `,"context":{…}`: JSON.stringify(contextOf(attributes)) without the copy (own enumerable keys in their order). */
+function contextField(attributes: Attributes): string {
+  let text = '';
+  for (const key in attributes) {
+    if (key === ATTRIBUTE_COMPONENT || !Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+    const json = jsonValue(attributes[key]);
+    if (json !== undefined) text += `${text === '' ? '' : ','}${jsonString(key)}:${json}`;
+  }
+  return `,"context":{${text}}`;
 }
 
 /**
@@ -49,12 +84,13 @@ export function recordToJsonLine(record: LogRecord, resource: Attributes, resour
   const component = record.attributes[ATTRIBUTE_COMPONENT];
   const machine = resource[RESOURCE_DEVICE_ID];
   const timestamp = isoOfUnixNano(record.timeUnixNano) ?? isoOfUnixNano(record.observedTimeUnixNano);
+  const level = levelOfSeverity(record.severityNumber);
   let line = `{"timestamp":${timestamp === null ? 'null' : `"${timestamp}"`}`
-    + `,"machine_id":${typeof machine === 'string' ? JSON.stringify(machine) : 'null'}`
-    + `,"level":${JSON.stringify(levelOfSeverity(record.severityNumber) ?? null)}`
-    + `,"component":${typeof component === 'string' ? JSON.stringify(component) : 'null'}`
+    + `,"machine_id":${typeof machine === 'string' ? jsonString(machine) : 'null'}`
+    + `,"level":${level === undefined ? 'null' : `"${level}"`}`
+    + `,"component":${typeof component === 'string' ? jsonString(component) : 'null'}`
     + field('message', record.body)
-    + field('context', contextOf(record.attributes))
+    + contextField(record.attributes)
     + field('time_unix_nano', record.timeUnixNano)
     + field('observed_time_unix_nano', record.observedTimeUnixNano)
     + field('severity_number', record.severityNumber)

@@ -1,0 +1,104 @@
+// Encoding cost of the `file` exporter's JSON lines, per 1,000-record batch of file_log-shaped records
+// (bench/vending-batch.ts): JSON.stringify of the documented object per line (the reference the tests compare
+// with) against record-json.ts's recordToJsonLine, and the whole batch into the bytes the exporter writes.
+//
+//   node --import tsx bench/file-encode.ts [--records 1000] [--rounds 15] [--ms-per-round 300] [--format python|json]
+import type { Attributes, LogBatch, LogRecord } from '../collector/component/index.js';
+import { levelOfSeverity } from '../collector/component/index.js';
+import { isoOfUnixNano, recordToJsonLine, resourceJson } from '../plugins/exporters/file/record-json.js';
+import { vendingBatch } from './vending-batch.js';
+
+const args = process.argv.slice(2);
+const argValue = (name: string, fallback: number): number => {
+  const i = args.indexOf(name);
+  return i === -1 ? fallback : Number(args[i + 1]);
+};
+const RECORDS = argValue('--records', 1000);
+const ROUNDS = argValue('--rounds', 15);
+const MS_PER_ROUND = argValue('--ms-per-round', 300);
+const FORMAT = args.includes('--format') ? args[args.indexOf('--format') + 1] : 'python';
+if (FORMAT !== 'python' && FORMAT !== 'json') throw new Error(`--format python|json, not ${FORMAT}`);
+
+/** The line as the object it documents, stringified. */
+function referenceLine(record: LogRecord, resource: Attributes): string {
+  const { component, ...context } = record.attributes;
+  const machine = resource['device.id'];
+  const line: Record<string, unknown> = {
+    timestamp: isoOfUnixNano(record.timeUnixNano) ?? isoOfUnixNano(record.observedTimeUnixNano),
+    machine_id: typeof machine === 'string' ? machine : null,
+    level: levelOfSeverity(record.severityNumber) ?? null,
+    component: typeof component === 'string' ? component : null,
+    message: record.body,
+    context,
+    time_unix_nano: record.timeUnixNano,
+    observed_time_unix_nano: record.observedTimeUnixNano,
+    severity_number: record.severityNumber,
+    severity_text: record.severityText,
+  };
+  if (record.recordId !== undefined) line.record_id = record.recordId;
+  line.resource = resource;
+  return `${JSON.stringify(line)}\n`;
+}
+
+function reference(batch: LogBatch): number {
+  let n = 0;
+  for (const record of batch.records) n += referenceLine(record, batch.resource).length;
+  return n;
+}
+
+function lines(batch: LogBatch): number {
+  const resourceText = resourceJson(batch.resource);
+  let n = 0;
+  for (const record of batch.records) n += recordToJsonLine(record, batch.resource, resourceText).length;
+  return n;
+}
+
+/** What the exporter's #write does with a batch before the write: lines, their byte sizes, one Buffer. */
+function batchBytes(batch: LogBatch): number {
+  const resourceText = resourceJson(batch.resource);
+  const chunk: string[] = [];
+  let bytes = 0;
+  for (const record of batch.records) {
+    const line = recordToJsonLine(record, batch.resource, resourceText);
+    bytes += Buffer.byteLength(line);
+    chunk.push(line);
+  }
+  return Buffer.from(chunk.join('')).length + bytes;
+}
+
+/** Median milliseconds per call over ROUNDS rounds of MS_PER_ROUND each. */
+function measure(encode: (batch: LogBatch) => number, batch: LogBatch): number {
+  for (let i = 0; i < 50; i += 1) encode(batch); // warm-up
+  const perCall: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    let calls = 0;
+    const start = process.hrtime.bigint();
+    let elapsedMs = 0;
+    while (elapsedMs < MS_PER_ROUND) {
+      encode(batch);
+      calls += 1;
+      elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
+    }
+    perCall.push(elapsedMs / calls);
+  }
+  perCall.sort((a, b) => a - b);
+  return perCall[Math.floor(perCall.length / 2)]!;
+}
+
+const batch = vendingBatch(RECORDS, FORMAT);
+for (const record of batch.records) {
+  if (recordToJsonLine(record, batch.resource) !== referenceLine(record, batch.resource)) throw new Error('recordToJsonLine differs from the reference');
+}
+console.log(`node ${process.version}, ${RECORDS} ${FORMAT}-line records per batch (${(lines(batch) / RECORDS).toFixed(0)} B per line), median of ${ROUNDS} rounds × ${MS_PER_ROUND} ms`);
+// Interleaved so that all see the same machine load.
+const results = { reference: [] as number[], lines: [] as number[], batch: [] as number[] };
+for (let pass = 0; pass < 2; pass += 1) {
+  results.reference.push(measure(reference, batch));
+  results.lines.push(measure(lines, batch));
+  results.batch.push(measure(batchBytes, batch));
+}
+const scale = 1000 / RECORDS;
+const show = (ms: number[]): string => ms.map((v) => (v * scale).toFixed(3)).join(' / ');
+console.log(`JSON.stringify of the documented object: ${show(results.reference)} ms per 1,000 records`);
+console.log(`recordToJsonLine:                        ${show(results.lines)} ms per 1,000 records`);
+console.log(`batch → bytes to write (exporter):       ${show(results.batch)} ms per 1,000 records`);
