@@ -9,10 +9,13 @@ import {
   type Exporter, type LogBatch, type SendResult, type Settings,
 } from '../../../collector/component/index.js';
 import type { FileExporterOptions } from './config.js';
-import { recordToJsonLine, resourceJson } from './record-json.js';
+import { JsonBytes } from './json-bytes.js';
+import { batchJson, writeRecordJson } from './record-json.js';
 
 /** Error codes that no retry can fix: the batch goes to the dead letters. */
 const PERMANENT_CODES = new Set(['EISDIR', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP', 'EINVAL', 'EFBIG']);
+/** The encoding buffer is kept between batches up to this size (a 1,000-record batch is ≈ 0.5 MiB). */
+const KEEP_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export class FileExporter implements Exporter {
   readonly #settings: Settings;
@@ -22,6 +25,10 @@ export class FileExporter implements Exporter {
   #size = 0;
   #stopped = false;
   #failing = false;
+  /** Each batch's lines are encoded into this buffer, reused from batch to batch. */
+  readonly #out = new JsonBytes();
+  readonly #lineEnds: number[] = [];
+  #encoding = false;
 
   constructor(settings: Settings, options: FileExporterOptions) {
     this.#settings = settings;
@@ -62,37 +69,59 @@ export class FileExporter implements Exporter {
   }
 
   async #write(batch: LogBatch): Promise<void> {
-    const handle = await this.#open();
-    const { maxBytes } = this.#options;
-    let chunk: string[] = [];
-    let chunkBytes = 0;
-    const resourceText = resourceJson(batch.resource);
-    for (const record of batch.records) {
-      const line = recordToJsonLine(record, batch.resource, resourceText);
-      const bytes = Buffer.byteLength(line);
-      if (maxBytes > 0 && this.#size + chunkBytes + bytes > maxBytes && this.#size + chunkBytes > 0) {
-        await this.#flush(chunk, chunkBytes);
-        chunk = [];
-        chunkBytes = 0;
-        await this.#rotate();
+    // One send at a time is the host's contract; should two overlap anyway, the second gets its own buffer.
+    const out = this.#encoding ? new JsonBytes() : this.#out;
+    this.#encoding = true;
+    try {
+      const lineEnds = this.#encodeBatch(out, batch);
+      const handle = await this.#open();
+      const { maxBytes } = this.#options;
+      if (maxBytes === 0 || this.#size + out.length <= maxBytes) {
+        await this.#append(out.view());
+      } else {
+        // Rotation before a line that would make the file exceed max_bytes (never before the first line of a file).
+        let start = 0;
+        for (let i = 0; i < lineEnds.length; i += 1) {
+          const end = lineEnds[i]!;
+          const prev = i === 0 ? 0 : lineEnds[i - 1]!;
+          if (this.#size + end - start > maxBytes && this.#size + prev - start > 0) {
+            await this.#append(out.view().subarray(start, prev));
+            start = prev;
+            await this.#rotate();
+          }
+        }
+        await this.#append(out.view().subarray(start));
       }
-      chunk.push(line);
-      chunkBytes += bytes;
+      await (this.#handle ?? handle).datasync();
+    } finally {
+      if (out === this.#out) {
+        out.reset(KEEP_BUFFER_BYTES);
+        this.#encoding = false;
+      }
     }
-    await this.#flush(chunk, chunkBytes);
-    await (this.#handle ?? handle).datasync();
   }
 
-  /** Appends the lines; on failure (ENOSPC mid-write) cuts the file back so that no partial line stays in it. */
-  async #flush(lines: string[], bytes: number): Promise<void> {
-    if (lines.length === 0) return;
+  /** The batch's lines into `out`; returns where each line ends (reused array). */
+  #encodeBatch(out: JsonBytes, batch: LogBatch): number[] {
+    const lineEnds = out === this.#out ? this.#lineEnds : [];
+    lineEnds.length = 0;
+    const json = batchJson(batch.resource);
+    for (const record of batch.records) {
+      writeRecordJson(out, record, json);
+      lineEnds.push(out.length);
+    }
+    return lineEnds;
+  }
+
+  /** Appends whole lines; on failure (ENOSPC mid-write) cuts the file back so that no partial line stays in it. */
+  async #append(bytes: Buffer): Promise<void> {
+    if (bytes.length === 0) return;
     const handle = await this.#open();
     const before = this.#size;
     try {
       // A write may be short (a nearly full disk): keep writing the rest; the next write then reports ENOSPC.
-      const buffer = Buffer.from(lines.join(''));
-      for (let offset = 0; offset < buffer.length;) {
-        const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset);
+      for (let offset = 0; offset < bytes.length;) {
+        const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
         if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
         offset += bytesWritten;
       }
@@ -100,7 +129,7 @@ export class FileExporter implements Exporter {
       await handle.truncate(before).catch(() => undefined);
       throw error;
     }
-    this.#size += bytes;
+    this.#size += bytes.length;
   }
 
   async #open(): Promise<FileHandle> {

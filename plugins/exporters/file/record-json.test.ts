@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { levelOfSeverity, msToUnixNano, type Attributes, type LogRecord } from '../../../collector/component/index.js';
 import { makeBatch } from '../../../collector/testkit/index.js';
-import { contextOf, isoOfUnixNano, recordToJsonLine } from './record-json.js';
+import { JsonBytes } from './json-bytes.js';
+import { batchJson, contextOf, isoOfUnixNano, recordToJsonLine, writeRecordJson } from './record-json.js';
 
 test('ISO times equal Date#toISOString for any millisecond (the per-second cache never goes stale)', () => {
   fc.assert(fc.property(fc.integer({ min: 1, max: 4e12 }), fc.integer({ min: 0, max: 999 }), (ms, delta) => {
@@ -48,26 +49,40 @@ function referenceLine(record: LogRecord, resource: Attributes): string {
   return `${JSON.stringify(line)}\n`;
 }
 
+// Plain ASCII (the fast path), any code point, and any UTF-16 code unit (lone surrogates, control characters,
+// quotes and backslashes: what JSON.stringify escapes).
+const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+const escapable = fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\ud800', '\udfff', '\u2028', 'é', '😀');
+const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: codeUnit }), fc.string({ unit: fc.oneof(fc.string({ minLength: 1, maxLength: 1 }), escapable) }));
+const scalar = fc.oneof(text, fc.integer(), fc.double(), fc.constantFrom(-0, 1e21, 5e-324, 2 ** 31, -(2 ** 31), Number.MAX_SAFE_INTEGER + 2), fc.boolean(), fc.constant(null), fc.constant(undefined));
+const nested = fc.oneof(fc.jsonValue(), fc.array(scalar, { maxLength: 4 }), fc.dictionary(text, scalar, { maxKeys: 4 }));
+const value = fc.oneof({ arbitrary: scalar, weight: 4 }, { arbitrary: nested, weight: 1 });
+const key = fc.oneof(text, fc.constant('component'), fc.constant('__proto__'), fc.nat(20).map(String));
+const attributes = fc.dictionary(key, value);
+// Unix nanoseconds: realistic, '0', any digits (leading zeros, 1–22 of them, junk after them), any text.
+const digitText = fc.string({ unit: fc.constantFrom('0', '1', '7', '9', '9', 'x', ' '), minLength: 1, maxLength: 22 });
+const nano = fc.oneof(fc.constant('0'), fc.bigInt({ min: 0n, max: 4_000_000_000_000_000_000n }).map(String), digitText, text);
+const record = fc.record({
+  timeUnixNano: nano, observedTimeUnixNano: nano, severityNumber: fc.oneof(fc.integer({ min: -2, max: 30 }), fc.double()),
+  severityText: text, body: value, attributes,
+  recordId: fc.option(text, { nil: undefined }), bootId: fc.option(text, { nil: undefined }), traceId: fc.option(text, { nil: undefined }),
+  spanId: fc.option(text, { nil: undefined }), flags: fc.option(fc.integer(), { nil: undefined }), eventName: fc.option(text, { nil: undefined }),
+}, { requiredKeys: ['timeUnixNano', 'observedTimeUnixNano', 'severityNumber', 'severityText', 'body', 'attributes'] });
+const resource = fc.dictionary(fc.oneof(text, fc.constant('device.id')), value);
+
 test('a line is exactly JSON.stringify of the object it describes, for any record and resource', () => {
-  // Plain ASCII (the fast path), any code point, and any UTF-16 code unit (lone surrogates, control characters,
-  // quotes and backslashes: what JSON.stringify escapes).
-  const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
-  const escapable = fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\ud800', '\udfff', '\u2028', 'é', '😀');
-  const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: codeUnit }), fc.string({ unit: fc.oneof(fc.string({ minLength: 1, maxLength: 1 }), escapable) }));
-  const scalar = fc.oneof(text, fc.integer(), fc.double(), fc.constantFrom(-0, 1e21, 5e-324, Number.MAX_SAFE_INTEGER + 2), fc.boolean(), fc.constant(null), fc.constant(undefined));
-  const nested = fc.oneof(fc.jsonValue(), fc.array(scalar, { maxLength: 4 }), fc.dictionary(text, scalar, { maxKeys: 4 }));
-  const value = fc.oneof({ arbitrary: scalar, weight: 4 }, { arbitrary: nested, weight: 1 });
-  const key = fc.oneof(text, fc.constant('component'), fc.constant('__proto__'), fc.nat(20).map(String));
-  const attributes = fc.dictionary(key, value);
-  const nano = fc.oneof(fc.constant('0'), fc.bigInt({ min: 0n, max: 4_000_000_000_000_000_000n }).map(String), text);
-  const record = fc.record({
-    timeUnixNano: nano, observedTimeUnixNano: nano, severityNumber: fc.oneof(fc.integer({ min: -2, max: 30 }), fc.double()),
-    severityText: text, body: value, attributes,
-    recordId: fc.option(text, { nil: undefined }), bootId: fc.option(text, { nil: undefined }), traceId: fc.option(text, { nil: undefined }),
-    spanId: fc.option(text, { nil: undefined }), flags: fc.option(fc.integer(), { nil: undefined }), eventName: fc.option(text, { nil: undefined }),
-  }, { requiredKeys: ['timeUnixNano', 'observedTimeUnixNano', 'severityNumber', 'severityText', 'body', 'attributes'] });
-  const resource = fc.dictionary(fc.oneof(text, fc.constant('device.id')), value);
   fc.assert(fc.property(record, resource, (r, res) => {
     assert.equal(recordToJsonLine(r as LogRecord, res as Attributes), referenceLine(r as LogRecord, res as Attributes));
   }), { numRuns: 2000 });
+});
+
+test('a batch written into one reused, growing buffer is the UTF-8 of its lines one after another', () => {
+  const out = new JsonBytes(8);
+  fc.assert(fc.property(fc.array(record, { maxLength: 8 }), resource, (records, res) => {
+    out.reset(256);
+    const json = batchJson(res as Attributes);
+    for (const r of records) writeRecordJson(out, r as LogRecord, json);
+    const expected = records.map((r) => referenceLine(r as LogRecord, res as Attributes)).join('');
+    assert.deepEqual(out.view(), Buffer.from(expected));
+  }), { numRuns: 300 });
 });

@@ -1,14 +1,25 @@
 // One record as one JSON line: the PRD's field names first (timestamp, machine_id, level, component, message,
 // context), then the OpenTelemetry fields, so that a technician can read it and a tool can re-import it exactly.
-// The text is written directly (no per-record object, no spread of the attributes) and is byte for byte what
-// JSON.stringify gives for the documented object; record-json.test.ts checks that for arbitrary records.
+// The line is written as UTF-8 bytes straight into a JsonBytes (no per-record object, no spread of the
+// attributes, no line string) and is byte for byte JSON.stringify of the documented object plus a newline;
+// record-json.test.ts checks that for arbitrary records.
 import {
-  ATTRIBUTE_COMPONENT, RESOURCE_DEVICE_ID, levelOfSeverity, unixNanoToMs,
-  type Attributes, type LogRecord,
+  ATTRIBUTE_COMPONENT, LEVEL_NAMES, RESOURCE_DEVICE_ID, levelOfSeverity, unixNanoToMs,
+  type Attributes, type LevelName, type LogRecord,
 } from '../../../collector/component/index.js';
+import { JsonBytes } from './json-bytes.js';
 
 let cachedSecond = Number.NaN;
 let cachedPrefix = '';
+
+/** `2026-01-22T14:30:15.` for a Unix second; the last one is cached (consecutive records share it). */
+function isoSecondPrefix(second: number): string {
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, -4);
+  }
+  return cachedPrefix;
+}
 
 /** ISO-8601 of a Unix-nano decimal string, or null for '0' / unparseable. The date part is cached per second. */
 export function isoOfUnixNano(unixNano: string): string | null {
@@ -17,11 +28,7 @@ export function isoOfUnixNano(unixNano: string): string | null {
   const ms = unixNano.length > 6 ? Number(unixNano.slice(0, -6)) : Math.floor(unixNanoToMs(unixNano));
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return null;
   const second = Math.floor(ms / 1000);
-  if (second !== cachedSecond) {
-    cachedSecond = second;
-    cachedPrefix = new Date(second * 1000).toISOString().slice(0, -4); // 2026-01-22T14:30:15.
-  }
-  return `${cachedPrefix}${String(ms - second * 1000).padStart(3, '0')}Z`;
+  return `${isoSecondPrefix(second)}${String(ms - second * 1000).padStart(3, '0')}Z`;
 }
 
 /** The record's attributes without `component` (the PRD's `context`). */
@@ -31,75 +38,115 @@ export function contextOf(attributes: Attributes): Attributes {
   return rest;
 }
 
-/** The JSON of a batch's resource, to be spliced into each of its lines (stringified once per batch). */
-export function resourceJson(resource: Attributes): string {
-  return JSON.stringify(resource);
+/** What every line of a batch shares, encoded once per batch. */
+export interface BatchJson {
+  /** `,"machine_id":<device.id or null>` */
+  machine: Uint8Array;
+  /** `,"resource":<resource>}` and the newline */
+  tail: Uint8Array;
 }
 
-/** What JSON.stringify escapes in a string: `"`, `\`, control characters, and (when lone) surrogates. */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/** JSON.stringify(text): the text in quotes when nothing in it needs escaping (most log text), else the slow way. */
-export function jsonString(text: string): string {
-  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+export function batchJson(resource: Attributes): BatchJson {
+  const machine = resource[RESOURCE_DEVICE_ID];
+  return {
+    machine: Buffer.from(`,"machine_id":${typeof machine === 'string' ? JSON.stringify(machine) : 'null'}`),
+    tail: Buffer.from(`,"resource":${JSON.stringify(resource)}}\n`),
+  };
 }
 
-/** JSON.stringify(value) for an attribute value (undefined for undefined), strings and numbers without the call. */
-function jsonValue(value: unknown): string | undefined {
-  switch (typeof value) {
-    case 'string':
-      return jsonString(value);
-    case 'number':
-      return Number.isFinite(value) ? `${value}` : 'null'; // a finite number's JSON is its toString
-    case 'boolean':
-      return value ? 'true' : 'false';
-    default:
-      return JSON.stringify(value) as string | undefined;
+const LEVEL_FIELDS = new Map<LevelName | undefined, string>([
+  ...LEVEL_NAMES.map((name): [LevelName, string] => [name, `,"level":"${name}","component":`]),
+  [undefined, ',"level":null,"component":'],
+]);
+
+/**
+ * The timestamp field's value when the text is plain digits of a time after 1970-01-01T00:00:01 (file_log's
+ * records): written from the digits without a string; false, having written nothing, for anything else.
+ */
+function writeIsoFast(out: JsonBytes, unixNano: string): boolean {
+  const digits = unixNano.length;
+  if (digits < 10 || digits > 19) return false;
+  let second = 0;
+  let ms = 0;
+  // The last six digits are below a millisecond: isoOfUnixNano ignores them, whatever they are.
+  for (let i = 0; i < digits - 6; i += 1) {
+    const d = unixNano.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (i < digits - 9) second = second * 10 + d;
+    else ms = ms * 10 + d;
+  }
+  out.raw('"');
+  out.raw(isoSecondPrefix(second));
+  out.raw(ms < 10 ? '00' : ms < 100 ? '0' : '');
+  out.number(ms);
+  out.raw('Z"');
+  return true;
+}
+
+function writeTimestamp(out: JsonBytes, record: LogRecord): void {
+  if (writeIsoFast(out, record.timeUnixNano)) return;
+  const iso = isoOfUnixNano(record.timeUnixNano);
+  if (iso !== null) out.string(iso);
+  else if (!writeIsoFast(out, record.observedTimeUnixNano)) {
+    const observed = isoOfUnixNano(record.observedTimeUnixNano);
+    if (observed === null) out.raw('null');
+    else out.string(observed);
   }
 }
 
-/** `,"key":<JSON of value>`, or nothing when the value is undefined (as JSON.stringify of an object leaves it out). */
-function field(key: string, value: unknown): string {
-  const json = jsonValue(value);
-  return json === undefined ? '' : `,"${key}":${json}`;
+/** `<fieldText><JSON of value>`, or nothing when the value is undefined (as JSON.stringify of an object leaves it out). */
+function writeField(out: JsonBytes, fieldText: string, value: unknown): void {
+  const mark = out.length;
+  out.raw(fieldText);
+  if (!out.value(value)) out.truncate(mark);
 }
 
 /** `,"context":{…}`: JSON.stringify(contextOf(attributes)) without the copy (own enumerable keys in their order). */
-function contextField(attributes: Attributes): string {
-  let text = '';
+function writeContext(out: JsonBytes, attributes: Attributes): void {
+  out.raw(',"context":{');
+  let first = true;
   for (const key in attributes) {
     if (key === ATTRIBUTE_COMPONENT || !Object.prototype.hasOwnProperty.call(attributes, key)) continue;
-    const json = jsonValue(attributes[key]);
-    if (json !== undefined) text += `${text === '' ? '' : ','}${jsonString(key)}:${json}`;
+    const mark = out.length;
+    if (!first) out.raw(',');
+    out.string(key);
+    out.raw(':');
+    if (out.value(attributes[key])) first = false;
+    else out.truncate(mark);
   }
-  return `,"context":{${text}}`;
+  out.raw('}');
 }
 
 /**
- * One line (with its newline). `resourceText` is resourceJson(resource), passed in so a batch encodes it once. The
- * text is what JSON.stringify gives for the object {timestamp, machine_id, level, component, message, context,
- * time_unix_nano, …, resource}, written directly, without building that object for every record.
+ * One line (with its newline) appended to `out`: JSON.stringify of the object {timestamp, machine_id, level,
+ * component, message, context, time_unix_nano, …, resource}, written without building that object.
  */
-export function recordToJsonLine(record: LogRecord, resource: Attributes, resourceText = resourceJson(resource)): string {
+export function writeRecordJson(out: JsonBytes, record: LogRecord, batch: BatchJson): void {
+  out.raw('{"timestamp":');
+  writeTimestamp(out, record);
+  out.bytes(batch.machine);
+  out.raw(LEVEL_FIELDS.get(levelOfSeverity(record.severityNumber))!);
   const component = record.attributes[ATTRIBUTE_COMPONENT];
-  const machine = resource[RESOURCE_DEVICE_ID];
-  const timestamp = isoOfUnixNano(record.timeUnixNano) ?? isoOfUnixNano(record.observedTimeUnixNano);
-  const level = levelOfSeverity(record.severityNumber);
-  let line = `{"timestamp":${timestamp === null ? 'null' : `"${timestamp}"`}`
-    + `,"machine_id":${typeof machine === 'string' ? jsonString(machine) : 'null'}`
-    + `,"level":${level === undefined ? 'null' : `"${level}"`}`
-    + `,"component":${typeof component === 'string' ? jsonString(component) : 'null'}`
-    + field('message', record.body)
-    + contextField(record.attributes)
-    + field('time_unix_nano', record.timeUnixNano)
-    + field('observed_time_unix_nano', record.observedTimeUnixNano)
-    + field('severity_number', record.severityNumber)
-    + field('severity_text', record.severityText);
-  if (record.recordId !== undefined) line += field('record_id', record.recordId);
-  if (record.bootId !== undefined) line += field('boot_id', record.bootId);
-  if (record.traceId !== undefined) line += field('trace_id', record.traceId);
-  if (record.spanId !== undefined) line += field('span_id', record.spanId);
-  if (record.flags !== undefined) line += field('flags', record.flags);
-  if (record.eventName !== undefined) line += field('event_name', record.eventName);
-  return `${line},"resource":${resourceText}}\n`;
+  if (typeof component === 'string') out.string(component);
+  else out.raw('null');
+  writeField(out, ',"message":', record.body);
+  writeContext(out, record.attributes);
+  writeField(out, ',"time_unix_nano":', record.timeUnixNano);
+  writeField(out, ',"observed_time_unix_nano":', record.observedTimeUnixNano);
+  writeField(out, ',"severity_number":', record.severityNumber);
+  writeField(out, ',"severity_text":', record.severityText);
+  if (record.recordId !== undefined) writeField(out, ',"record_id":', record.recordId);
+  if (record.bootId !== undefined) writeField(out, ',"boot_id":', record.bootId);
+  if (record.traceId !== undefined) writeField(out, ',"trace_id":', record.traceId);
+  if (record.spanId !== undefined) writeField(out, ',"span_id":', record.spanId);
+  if (record.flags !== undefined) writeField(out, ',"flags":', record.flags);
+  if (record.eventName !== undefined) writeField(out, ',"event_name":', record.eventName);
+  out.bytes(batch.tail);
+}
+
+/** One record's line as a string (tests, tools); the exporter writes whole batches with writeRecordJson. */
+export function recordToJsonLine(record: LogRecord, resource: Attributes): string {
+  const out = new JsonBytes(1024);
+  writeRecordJson(out, record, batchJson(resource));
+  return out.view().toString('utf8');
 }

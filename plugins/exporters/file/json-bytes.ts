@@ -1,0 +1,142 @@
+// JSON text written as UTF-8 straight into one growing Buffer, which a writer reuses from batch to batch: no
+// string per value, no line strings to join, no Buffer per write. Every value is written exactly as
+// JSON.stringify writes it; ASCII strings that need no escaping (most log text) are copied byte by byte in
+// JavaScript, anything else goes through JSON.stringify and a native UTF-8 write.
+
+const INITIAL_BYTES = 64 * 1024;
+
+export class JsonBytes {
+  #buf: Buffer;
+  #pos = 0;
+
+  constructor(initialBytes = INITIAL_BYTES) {
+    this.#buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Bytes written since the last reset(). */
+  get length(): number {
+    return this.#pos;
+  }
+
+  /** The bytes written so far: a view of the writer's buffer, valid until the next write or reset(). */
+  view(): Buffer {
+    return this.#buf.subarray(0, this.#pos);
+  }
+
+  /** Starts over; a buffer grown beyond keepBytes is given back (one huge batch should not pin its memory). */
+  reset(keepBytes = Number.POSITIVE_INFINITY): void {
+    this.#pos = 0;
+    if (this.#buf.length > keepBytes) this.#buf = Buffer.allocUnsafe(INITIAL_BYTES);
+  }
+
+  /** Forgets what was written after `length` (a key whose value turned out to be undefined). */
+  truncate(length: number): void {
+    this.#pos = length;
+  }
+
+  #ensure(bytes: number): void {
+    const needed = this.#pos + bytes;
+    if (needed <= this.#buf.length) return;
+    let size = this.#buf.length * 2;
+    while (size < needed) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    this.#buf.copy(grown, 0, 0, this.#pos);
+    this.#buf = grown;
+  }
+
+  /** Text that is already JSON (punctuation, keys, digits); UTF-8 encoded if it is not ASCII. */
+  raw(text: string): void {
+    const length = text.length;
+    this.#ensure(length);
+    const buf = this.#buf;
+    let pos = this.#pos;
+    for (let i = 0; i < length; i += 1) {
+      const code = text.charCodeAt(i);
+      if (code > 0x7f) {
+        this.#utf8(text);
+        return;
+      }
+      buf[pos++] = code;
+    }
+    this.#pos = pos;
+  }
+
+  /** Bytes encoded once (a batch's resource). */
+  bytes(bytes: Uint8Array): void {
+    this.#ensure(bytes.length);
+    this.#buf.set(bytes, this.#pos);
+    this.#pos += bytes.length;
+  }
+
+  /** JSON.stringify(text). */
+  string(text: string): void {
+    const length = text.length;
+    this.#ensure(length + 2);
+    const buf = this.#buf;
+    let pos = this.#pos;
+    buf[pos++] = 0x22;
+    for (let i = 0; i < length; i += 1) {
+      const code = text.charCodeAt(i);
+      // `"`, `\` and control characters are escaped; non-ASCII (lone surrogates included) needs the encoder.
+      if (code < 0x20 || code === 0x22 || code === 0x5c || code > 0x7f) {
+        this.#utf8(JSON.stringify(text));
+        return;
+      }
+      buf[pos++] = code;
+    }
+    buf[pos++] = 0x22;
+    this.#pos = pos;
+  }
+
+  /** JSON.stringify(value) for a finite or non-finite number. */
+  number(value: number): void {
+    if (value >= 0 && value < 0x8000_0000 && (value | 0) === value) this.#digits(value);
+    else this.raw(Number.isFinite(value) ? `${value}` : 'null'); // a finite number's JSON is its toString
+  }
+
+  /** JSON.stringify(value); false, having written nothing, where JSON.stringify gives undefined (an omitted key). */
+  value(value: unknown): boolean {
+    switch (typeof value) {
+      case 'string':
+        this.string(value);
+        return true;
+      case 'number':
+        this.number(value);
+        return true;
+      case 'boolean':
+        this.raw(value ? 'true' : 'false');
+        return true;
+      default: {
+        if (value === null) {
+          this.raw('null');
+          return true;
+        }
+        const json = JSON.stringify(value) as string | undefined;
+        if (json === undefined) return false;
+        this.#utf8(json);
+        return true;
+      }
+    }
+  }
+
+  /** A non-negative int32 in decimal. */
+  #digits(value: number): void {
+    let digits = 1;
+    for (let v = value; v >= 10; v = Math.floor(v / 10)) digits += 1;
+    this.#ensure(digits);
+    const buf = this.#buf;
+    let pos = this.#pos + digits;
+    this.#pos = pos;
+    let v = value;
+    do {
+      const next = Math.floor(v / 10);
+      buf[--pos] = 0x30 + v - next * 10;
+      v = next;
+    } while (v > 0);
+  }
+
+  #utf8(text: string): void {
+    this.#ensure(text.length * 3); // a UTF-16 code unit is at most 3 bytes of UTF-8
+    this.#pos += this.#buf.write(text, this.#pos, 'utf8');
+  }
+}
