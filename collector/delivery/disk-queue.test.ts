@@ -74,7 +74,7 @@ test('a segment is deleted only when every record in it is acknowledged', () => 
   await q.close();
 }));
 
-test('a flipped byte in a segment: the good records are recovered, the bad one counted, a copy quarantined', () => withTempDir(async (dir) => {
+test('a flipped byte in a segment: the good records are recovered, the damaged frame (one append\'s records) counted, a copy quarantined', () => withTempDir(async (dir) => {
   const q = queue(dir, { segmentBytes: 4096 });
   await q.open();
   for (let i = 0; i < 40; i += 1) await q.append(batchOf(i * 5, 5));
@@ -92,7 +92,7 @@ test('a flipped byte in a segment: the good records are recovered, the bad one c
   assert.equal(again.recovery.quarantined.length, 1);
   assert.equal(again.stats().corruptRecords, 1);
   const seqs = seqAttr(await readAll(again));
-  assert.equal(seqs.length, 199, 'exactly one record lost to the flipped byte');
+  assert.equal(seqs.length, 195, 'exactly one batch frame (the 5 records of one append) lost to the flipped byte');
   assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
   assert.ok((await readdir(join(dir, 'quarantine'))).length === 1);
   await again.close();
@@ -106,6 +106,7 @@ test('a truncated tail is discarded at open; appends after it are readable', () 
   const q = queue(dir);
   await q.open();
   await q.append(batchOf(0, 10));
+  await q.append(batchOf(10, 5));
   await q.close();
   const [file] = await segmentFiles(dir);
   const path = join(dir, file!);
@@ -116,7 +117,8 @@ test('a truncated tail is discarded at open; appends after it are readable', () 
   assert.equal(again.recovery.corruptRegions, 1);
   assert.ok(again.recovery.tornTailBytes > 0);
   await again.append(batchOf(100, 2));
-  assert.deepEqual(seqAttr(await readAll(again)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 100, 101]);
+  // The torn write is the last append's batch frame: its 5 records go (their append never resolved after a crash).
+  assert.deepEqual(seqAttr(await readAll(again)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 100, 101]);
   await again.close();
 }));
 
@@ -286,20 +288,41 @@ test('an unreadable segment is moved to quarantine and counted; the start goes o
 }));
 
 test('damage that appears while running (the last frame of a segment) is skipped and counted; delivery does not stall', () => withTempDir(async (dir) => {
+  const first = queue(dir, { segmentBytes: 4096 });
+  await first.open();
+  for (let i = 0; i < 30; i += 1) await first.append(batchOf(i * 5, 5));
+  await first.close();
+  // Reopened, the records are read from disk (not from the memory of recent appends) after the damage appears.
   const q = queue(dir, { segmentBytes: 4096 });
   await q.open();
-  for (let i = 0; i < 30; i += 1) await q.append(batchOf(i * 5, 5));
   const files = await segmentFiles(dir);
   const victim = join(dir, files[0]!);
   const bytes = await readFile(victim);
   bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0x10;
   await writeFile(victim, bytes);
   const got = await readAll(q);
-  assert.equal(got.length, 149, 'every record but the damaged one');
+  assert.equal(got.length, 145, 'every record but those of the damaged frame (one append of 5)');
   assert.equal(q.stats().corruptRecords, 1);
   await q.ack(got[got.length - 1]!.seq);
   assert.equal(q.stats().queuedRecords, 0);
   assert.equal(q.hasUnread(), false);
+  await q.close();
+}));
+
+test('records of recent appends are handed out from memory: damage on disk after the append does not touch them', () => withTempDir(async (dir) => {
+  const q = queue(dir, { segmentBytes: 4096 });
+  await q.open();
+  for (let i = 0; i < 30; i += 1) await q.append(batchOf(i * 5, 5));
+  for (const name of await segmentFiles(dir)) {
+    const bytes = await readFile(join(dir, name));
+    bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0x10;
+    await writeFile(join(dir, name), bytes);
+  }
+  const got = await readAll(q);
+  assert.deepEqual(seqAttr(got), Array.from({ length: 150 }, (_, i) => i));
+  assert.equal(q.stats().corruptRecords, 0);
+  await q.ack(got[got.length - 1]!.seq);
+  assert.equal(q.stats().queuedRecords, 0);
   await q.close();
 }));
 

@@ -14,10 +14,10 @@ import { Mutex } from './mutex.js';
 import { Notifier } from './notifier.js';
 import { NO_QUEUE_EVENTS, evictionClass, resourceKeyOf, type DeliveryQueue, type QueueEvents, type QueueStats, type QueuedRecord } from './queue.js';
 import { acquireQueueLock } from './queue-lock.js';
-import { encodeRecords, frameBytes, thinOut, type EncodedRecord } from './queue-records.js';
+import { encodeRecords, frameBytes, resourceFrameBytes, thinOut, type EncodedRecord } from './queue-records.js';
 import { recoverSegments, type RecoveryReport } from './queue-recovery.js';
 import { decodeRecordJson } from './record-codec.js';
-import { FRAME_PREFIX_BYTES, KIND_RECORD, KIND_RESOURCE, encodeFrame, encodeRecordFrames, scanFrames, type ScannedFrame } from './segment-format.js';
+import { BATCH_FRAME_OVERHEAD_BYTES, FRAME_PREFIX_BYTES, KIND_RESOURCE, encodeBatchFrames, encodeFrame, frameLastSeq, frameRecords, scanFrames, type FrameRecord } from './segment-format.js';
 import { fsyncDirectory, readSegment, rewriteSegment } from './segment-files.js';
 import { metaFromFrames, newSegmentMeta, noteRecord, segmentName, type SegmentMeta } from './segment-meta.js';
 
@@ -60,14 +60,45 @@ interface ActiveSegment {
   dirty: boolean;
 }
 
+interface SegmentResource {
+  key: string;
+  attributes: Attributes;
+}
+
 interface ReadCursor {
   name: string;
+  /** Where the next frame to read starts (a frame read in part is read again, its records up to the read seq skipped). */
   offset: number;
   generation: number;
-  resources: Map<number, { key: string; attributes: Attributes }>;
+  resources: Map<number, SegmentResource>;
   /** The segment file, open for reading while the cursor is in it. */
   handle?: FileHandle;
 }
+
+/** One write's records, held for read() (see #unread). */
+interface UnreadWrite {
+  firstSeq: number;
+  /** Consecutive seqs from firstSeq. */
+  records: readonly EncodedRecord[];
+  enqueuedAtMs: number;
+  segment: SegmentMeta;
+  generation: number;
+  /** The write's bytes in the segment file (a resource frame written with it included). */
+  startOffset: number;
+  endOffset: number;
+  resourceIndex: number;
+  resource: SegmentResource;
+}
+
+/** Records read and not yet acknowledged: consecutive seqs appended at one time. */
+interface InFlightRange {
+  firstSeq: number;
+  lastSeq: number;
+  atMs: number;
+}
+
+/** For records whose resource frame was lost to damage (a fresh object each time: batches are handed to exporters). */
+const resourceLost = (): SegmentResource => ({ key: '{"fleetlog.resource_lost":true}', attributes: { 'fleetlog.resource_lost': true } });
 
 function queueError(message: string, cause: unknown): FleetlogError {
   return new FleetlogError('FLEETLOG_ERR_QUEUE_IO', `${message}: ${errorMessage(cause)}`, { cause });
@@ -96,14 +127,18 @@ export class DiskQueue implements DeliveryQueue {
   #lastReadSeq = 0;
   #unacked = 0;
   /**
-   * The records of recent writes, in seq order, until read: read() still reads and checks every frame from disk, but
-   * takes the record object from here instead of parsing the frame's JSON again (same seq = the record that frame
-   * was encoded from). A queue that is not being read stops filling it at the bound; misses decode from disk.
+   * The records of recent writes, in seq order, until read. When the read cursor stands exactly where such a write
+   * starts in its segment (same file, not rewritten since), read() hands its records out from here and moves the
+   * cursor past its bytes without reading them back; otherwise it reads the frames from disk (checking every
+   * length and CRC) and still takes the record objects from here instead of parsing their JSON (same seq = the
+   * record that frame was encoded from). A queue that is not being read stops filling it at the bound; what is not
+   * here is read and decoded from disk.
    */
-  #unread: { firstSeq: number; records: LogRecord[] }[] = [];
+  #unread: UnreadWrite[] = [];
   #unreadCount = 0;
   /** Read but not yet acknowledged, in order (bounded by the sender's read-ahead). */
-  #inFlight: { seq: number; atMs: number }[] = [];
+  #inFlight: InFlightRange[] = [];
+  #inFlightCount = 0;
   #cursor: ReadCursor | undefined;
   #dropped = 0;
   #corrupt = 0;
@@ -201,23 +236,29 @@ export class DiskQueue implements DeliveryQueue {
    * not queued twice. A single record larger than max_bytes can never be queued: it goes to the dead letters.
    */
   async #appendItem(item: PendingAppend, written: PendingAppend[]): Promise<void> {
-    const resourceKey = resourceKeyOf(item.batch.resource);
+    const { resource } = item.batch;
+    const resourceKey = resourceKeyOf(resource);
     let encoded = encodeRecords(item.batch.records);
-    const oversize = encoded.filter((r) => frameBytes(resourceKey, [r]) > this.#o.maxBytes);
-    if (oversize.length > 0) {
+    // A record alone in its batch frame, with a resource frame before it.
+    const aloneBytes = resourceFrameBytes(resourceKey) + BATCH_FRAME_OVERHEAD_BYTES;
+    let oversize: EncodedRecord[] | undefined;
+    for (const r of encoded) if (aloneBytes + r.bytes > this.#o.maxBytes) (oversize ??= []).push(r);
+    if (oversize !== undefined) {
       if (!this.#o.oversize) throw new PermanentError(`A record of ${frameBytes(resourceKey, oversize.slice(0, 1))} bytes can never fit the queue's max_bytes of ${this.#o.maxBytes}.`);
-      await this.#o.oversize({ resource: item.batch.resource, records: oversize.map((r) => r.record) }, `record larger than queue.max_bytes (${this.#o.maxBytes} bytes)`);
-      encoded = encoded.filter((r) => !oversize.includes(r));
+      await this.#o.oversize({ resource, records: oversize.map((r) => r.record) }, `record larger than queue.max_bytes (${this.#o.maxBytes} bytes)`);
+      const refused = new Set(oversize);
+      encoded = encoded.filter((r) => !refused.has(r));
     }
     const chunkBytes = Math.max(1, Math.floor(this.#o.maxBytes / 4));
     let deadline: number | undefined = performance.now() + this.#o.fullWaitMs;
     for (let start = 0; start < encoded.length;) {
       let end = start + 1;
-      let bytes = frameBytes(resourceKey, encoded.slice(start, end));
+      let bytes = aloneBytes + encoded[start]!.bytes;
       while (end < encoded.length && bytes + encoded[end]!.bytes <= chunkBytes) bytes += encoded[end++]!.bytes;
-      const records = await this.#makeRoom(resourceKey, encoded.slice(start, end), written, deadline);
+      const chunk = start === 0 && end === encoded.length ? encoded : encoded.slice(start, end);
+      const records = await this.#makeRoom(resourceKey, chunk, written, deadline);
       if (records.length > 0) {
-        await this.#mutex.run(() => this.#writeRecords(resourceKey, records));
+        await this.#mutex.run(() => this.#writeRecords(resourceKey, resource, records));
         deadline = undefined;
       }
       start = end;
@@ -294,7 +335,7 @@ export class DiskQueue implements DeliveryQueue {
     return used;
   }
 
-  async #writeRecords(key: string, records: readonly EncodedRecord[]): Promise<void> {
+  async #writeRecords(key: string, attributes: Attributes, records: readonly EncodedRecord[]): Promise<void> {
     const estimate = frameBytes(key, records);
     if (this.#active && this.#active.meta.bytes > 0 && (this.#active.meta.bytes + estimate > this.#segmentBytes || (!this.#active.resources.has(key) && this.#active.resources.size >= MAX_RESOURCES_PER_SEGMENT))) {
       await this.#seal();
@@ -309,7 +350,7 @@ export class DiskQueue implements DeliveryQueue {
     }
     const nowMs = Date.now();
     const firstSeq = this.#nextSeq;
-    parts.push(encodeRecordFrames(resourceIndex, firstSeq, nowMs, records));
+    parts.push(encodeBatchFrames(resourceIndex, firstSeq, nowMs, records));
     let total = 0;
     for (const p of parts) total += p.length;
     try {
@@ -321,9 +362,13 @@ export class DiskQueue implements DeliveryQueue {
     }
     if (newResource) active.resources.set(key, resourceIndex);
     this.#nextSeq += records.length;
-    for (const [i, { record }] of records.entries()) noteRecord(active.meta, firstSeq + i, record.severityNumber, nowMs);
+    for (let i = 0; i < records.length; i += 1) noteRecord(active.meta, firstSeq + i, records[i]!.severity, nowMs);
+    const startOffset = active.meta.bytes;
     if (this.#unreadCount + records.length <= MAX_UNREAD_RECORDS_IN_MEMORY) {
-      this.#unread.push({ firstSeq, records: records.map((r) => r.record) });
+      this.#unread.push({
+        firstSeq, records, enqueuedAtMs: nowMs, segment: active.meta, generation: active.meta.generation,
+        startOffset, endOffset: startOffset + total, resourceIndex, resource: { key, attributes },
+      });
       this.#unreadCount += records.length;
     }
     active.meta.bytes += total;
@@ -392,13 +437,14 @@ export class DiskQueue implements DeliveryQueue {
         if (this.#active?.meta === meta) await this.#seal();
         const { buf, scan } = await readSegment(meta.path);
         if (scan.corrupt.length > 0) this.#countCorrupt(scan.corrupt.length);
-        const evictable = (f: ScannedFrame): boolean => f.kind === KIND_RECORD && f.seq > this.#lastReadSeq && evictionClass(f.severity) <= cls;
-        const dropped = scan.frames.filter(evictable).length;
+        const evictable = (r: FrameRecord): boolean => r.seq > this.#lastReadSeq && evictionClass(r.severity) <= cls;
+        let dropped = 0;
+        for (const f of scan.frames) for (const r of frameRecords(f)) if (evictable(r)) dropped += 1;
         // Nothing unsent to evict here (what is left is in flight): no rewrite, no flash write.
         if (dropped === 0) continue;
-        const keep = (f: ScannedFrame): boolean => f.kind === KIND_RESOURCE || (f.seq > this.#ackedSeq && !evictable(f));
+        const keep = (r: FrameRecord): boolean => r.seq > this.#ackedSeq && !evictable(r);
         const before = meta.bytes;
-        const result = await rewriteSegment(meta.path, scan.frames, buf, keep, (kept) => kept.some((f) => f.kind === KIND_RECORD));
+        const result = await rewriteSegment(meta.path, scan.frames, buf, keep, true);
         if (result.deleted) {
           this.#segments = this.#segments.filter((s) => s !== meta);
         } else {
@@ -473,12 +519,13 @@ export class DiskQueue implements DeliveryQueue {
         // Every committed frame of this segment was scanned. Seqs still above the read position were in damaged
         // frames at its end: they are gone (counted when skipped); move past them, or delivery would stall here.
         if (meta.lastSeq > this.#lastReadSeq) {
-          this.#unacked = Math.max(this.#inFlight.length, this.#unacked - (meta.lastSeq - this.#lastReadSeq));
+          this.#unacked = Math.max(this.#inFlightCount, this.#unacked - (meta.lastSeq - this.#lastReadSeq));
           this.#lastReadSeq = meta.lastSeq;
           continue;
         }
         break;
       }
+      if (this.#readFromMemory(meta, cursor, out, maxRecords)) continue;
       const length = Math.min(meta.bytes - cursor.offset, Math.max(READ_CHUNK_BYTES, needBytes));
       const buf = Buffer.allocUnsafe(length);
       cursor.handle ??= await open(meta.path, 'r');
@@ -490,10 +537,6 @@ export class DiskQueue implements DeliveryQueue {
       }
       let consumed = scan.end;
       for (const frame of scan.frames) {
-        if (out.length >= maxRecords) {
-          consumed = frame.offset;
-          break;
-        }
         if (frame.kind === KIND_RESOURCE) {
           const key = frame.json.toString('utf8');
           try {
@@ -501,12 +544,26 @@ export class DiskQueue implements DeliveryQueue {
           } catch {
             this.#countCorrupt(1);
           }
-        } else if (frame.seq > this.#lastReadSeq) {
-          const entry = this.#decode(frame, cursor);
-          this.#lastReadSeq = frame.seq;
+          continue;
+        }
+        if (frameLastSeq(frame) <= this.#lastReadSeq) continue;
+        if (out.length >= maxRecords) {
+          consumed = frame.offset;
+          break;
+        }
+        for (const r of frameRecords(frame)) {
+          if (r.seq <= this.#lastReadSeq) continue;
+          // A frame read in part: the cursor stays on it, the next read skips what was taken.
+          if (out.length >= maxRecords) break;
+          this.#lastReadSeq = r.seq;
+          const entry = this.#decode(r, cursor);
           if (entry === undefined) continue;
           out.push(entry);
-          this.#inFlight.push({ seq: frame.seq, atMs: frame.enqueuedAtMs });
+          this.#noteInFlight(r.seq, r.seq, r.enqueuedAtMs);
+        }
+        if (frameLastSeq(frame) > this.#lastReadSeq) {
+          consumed = frame.offset;
+          break;
         }
       }
       cursor.offset += consumed;
@@ -515,39 +572,87 @@ export class DiskQueue implements DeliveryQueue {
     return out;
   }
 
+  /**
+   * Hands out the records of the next write from memory when the cursor stands exactly at its start in its segment
+   * (nothing before it left unread, the file not rewritten since): no read, no CRC, no parse. False when not.
+   */
+  #readFromMemory(meta: SegmentMeta, cursor: ReadCursor, out: QueuedRecord[], maxRecords: number): boolean {
+    let head = this.#unread[0];
+    while (head !== undefined && head.firstSeq + head.records.length - 1 <= this.#lastReadSeq) {
+      this.#dropUnreadHead();
+      head = this.#unread[0];
+    }
+    if (head === undefined || head.segment !== meta || head.generation !== meta.generation || head.startOffset !== cursor.offset) return false;
+    const from = Math.max(0, this.#lastReadSeq + 1 - head.firstSeq);
+    const to = Math.min(head.records.length, from + maxRecords - out.length);
+    const { key, attributes } = head.resource;
+    cursor.resources.set(head.resourceIndex, head.resource);
+    for (let i = from; i < to; i += 1) {
+      const r = head.records[i]!;
+      out.push({ seq: head.firstSeq + i, enqueuedAtMs: head.enqueuedAtMs, resourceKey: key, resource: attributes, record: r.record, bytes: r.bytes });
+    }
+    this.#noteInFlight(head.firstSeq + from, head.firstSeq + to - 1, head.enqueuedAtMs);
+    this.#lastReadSeq = head.firstSeq + to - 1;
+    if (to === head.records.length) {
+      cursor.offset = head.endOffset;
+      this.#dropUnreadHead();
+    }
+    return true;
+  }
+
+  #dropUnreadHead(): void {
+    const head = this.#unread.shift();
+    if (head !== undefined) this.#unreadCount -= head.records.length;
+  }
+
+  /** Seqs firstSeq..lastSeq (appended at atMs) were handed out. */
+  #noteInFlight(firstSeq: number, lastSeq: number, atMs: number): void {
+    const last = this.#inFlight[this.#inFlight.length - 1];
+    if (last !== undefined && last.lastSeq + 1 === firstSeq && last.atMs === atMs) last.lastSeq = lastSeq;
+    else this.#inFlight.push({ firstSeq, lastSeq, atMs });
+    this.#inFlightCount += lastSeq - firstSeq + 1;
+  }
+
   /** The record appended with `seq` if still held in memory (older entries are let go on the way). */
   #takeUnread(seq: number): LogRecord | undefined {
     for (let head = this.#unread[0]; head !== undefined; head = this.#unread[0]) {
       const index = seq - head.firstSeq;
       if (index < 0) return undefined;
-      if (index < head.records.length) return head.records[index];
-      this.#unread.shift();
-      this.#unreadCount -= head.records.length;
+      if (index < head.records.length) return head.records[index]!.record;
+      this.#dropUnreadHead();
     }
     return undefined;
   }
 
-  #decode(frame: ScannedFrame, cursor: ReadCursor): QueuedRecord | undefined {
-    let record: LogRecord | undefined = this.#takeUnread(frame.seq);
+  #decode(r: FrameRecord, cursor: ReadCursor): QueuedRecord | undefined {
+    let record: LogRecord | undefined = this.#takeUnread(r.seq);
     if (record === undefined) {
       try {
-        record = decodeRecordJson(frame.json.toString('utf8'));
+        record = decodeRecordJson(r.json.toString('utf8'));
       } catch {
         this.#countCorrupt(1);
         this.#unacked -= 1;
         return undefined;
       }
     }
-    const resource = cursor.resources.get(frame.resourceIndex) ?? { key: '{"fleetlog.resource_lost":true}', attributes: { 'fleetlog.resource_lost': true } };
-    return { seq: frame.seq, enqueuedAtMs: frame.enqueuedAtMs, resourceKey: resource.key, resource: resource.attributes, record, bytes: frame.size };
+    const resource = cursor.resources.get(r.resourceIndex) ?? resourceLost();
+    return { seq: r.seq, enqueuedAtMs: r.enqueuedAtMs, resourceKey: resource.key, resource: resource.attributes, record, bytes: r.bytes };
   }
 
   ack(seq: number): Promise<void> {
     if (seq <= this.#ackedSeq) return Promise.resolve();
     this.#ackedSeq = seq;
     let done = 0;
-    while (done < this.#inFlight.length && this.#inFlight[done]!.seq <= seq) done += 1;
-    this.#inFlight.splice(0, done);
+    for (let head = this.#inFlight[0]; head !== undefined && head.firstSeq <= seq; head = this.#inFlight[0]) {
+      if (head.lastSeq > seq) {
+        done += seq - head.firstSeq + 1;
+        head.firstSeq = seq + 1;
+        break;
+      }
+      done += head.lastSeq - head.firstSeq + 1;
+      this.#inFlight.shift();
+    }
+    this.#inFlightCount -= done;
     this.#unacked = Math.max(0, this.#unacked - done);
     this.#schedulePersistAck();
     return this.#mutex.run(() => this.#reclaim(false));

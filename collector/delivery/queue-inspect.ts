@@ -8,7 +8,7 @@ import { lockOwner } from './queue-lock.js';
 import { REPLAY_INBOX_DIRECTORY } from './replay-inbox.js';
 import { QUARANTINE_DIRECTORY } from './segment-files.js';
 import { readQueueStatus, type QueueStatusFile } from './queue-status.js';
-import { KIND_RECORD, scanFrames } from './segment-format.js';
+import { scanFrames } from './segment-format.js';
 import { SEGMENT_PATTERN } from './segment-meta.js';
 
 export interface QueueInspection {
@@ -51,8 +51,10 @@ export async function inspectQueue(directory: string): Promise<QueueInspection> 
     result.corruptRegions += scan.corrupt.length;
     let unacked = 0;
     for (const frame of scan.frames) {
-      if (frame.kind !== KIND_RECORD || frame.seq <= ackedSeq) continue;
-      unacked += 1;
+      // Record frames count 1, batch frames their records after the acknowledgement (seqs run on from frame.seq).
+      const records = Math.min(frame.count, frame.seq + frame.count - 1 - ackedSeq);
+      if (records <= 0) continue;
+      unacked += records;
       if (result.oldestUnsentAtMs === undefined || frame.enqueuedAtMs < result.oldestUnsentAtMs) result.oldestUnsentAtMs = frame.enqueuedAtMs;
     }
     result.queuedRecords += unacked;

@@ -1,16 +1,15 @@
 // Records on their way into a segment: encoded once per batch (packed JSON, record-codec.ts, as UTF-8) for every
-// queue the batch fans out to, sized as frames, and thinned by the drop policy when the batch itself must give way.
+// queue the batch fans out to, sized as batch frames, and thinned by the drop policy when the batch itself must give
+// way.
 import type { LogRecord } from '../component/log-record.js';
 import { evictionClass } from './queue.js';
 import { encodeRecordJson } from './record-codec.js';
-import { BODY_HEADER_BYTES, FRAME_PREFIX_BYTES, type EncodedJson } from './segment-format.js';
-
-export const FRAME_OVERHEAD_BYTES = FRAME_PREFIX_BYTES + BODY_HEADER_BYTES;
+import { BATCH_FRAME_OVERHEAD_BYTES, BATCH_INDEX_BYTES, BODY_HEADER_BYTES, FRAME_PREFIX_BYTES, batchFrameCount, type EncodedJson } from './segment-format.js';
 
 /** A record with its frame JSON (UTF-8 bytes in a buffer shared by the batch's records). */
 export interface EncodedRecord extends EncodedJson {
   readonly record: LogRecord;
-  /** Frame size on disk. */
+  /** Its share of a batch frame on disk (index entry + JSON; the frame's own overhead is counted per frame). */
   readonly bytes: number;
 }
 
@@ -41,16 +40,21 @@ export function encodeRecords(records: readonly LogRecord[]): readonly EncodedRe
     const record = records[i]!;
     const length = lengths[i]!;
     blob.write(jsons[i]!, start, length, 'utf8');
-    encoded[i] = { record, severity: record.severityNumber, blob, start, length, bytes: FRAME_OVERHEAD_BYTES + length };
+    encoded[i] = { record, severity: record.severityNumber, blob, start, length, bytes: BATCH_INDEX_BYTES + length };
     start += length;
   }
   encodedBatches.set(records, encoded);
   return encoded;
 }
 
-/** Bytes the records take on disk, with a resource frame in case the segment lacks it. */
+/** Bytes of the resource frame a segment needs before its first record of that resource. */
+export function resourceFrameBytes(resourceKey: string): number {
+  return FRAME_PREFIX_BYTES + BODY_HEADER_BYTES + Buffer.byteLength(resourceKey);
+}
+
+/** Bytes the records take on disk as batch frames, with a resource frame in case the segment lacks it. */
 export function frameBytes(resourceKey: string, records: readonly EncodedRecord[]): number {
-  let bytes = FRAME_OVERHEAD_BYTES + Buffer.byteLength(resourceKey);
+  let bytes = resourceFrameBytes(resourceKey) + batchFrameCount(records) * BATCH_FRAME_OVERHEAD_BYTES;
   for (const r of records) bytes += r.bytes;
   return bytes;
 }

@@ -6,7 +6,7 @@ import { mkdir, readdir, rename, rm, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../component/contract.js';
 import { errorMessage } from '../component/errors.js';
-import { KIND_RECORD, type ScanResult } from './segment-format.js';
+import type { ScanResult } from './segment-format.js';
 import { QUARANTINE_DIRECTORY, quarantineCopy, readSegment, rewriteSegment } from './segment-files.js';
 import { SEGMENT_PATTERN, metaFromFrames, newSegmentMeta, type SegmentMeta } from './segment-meta.js';
 
@@ -68,7 +68,7 @@ export async function recoverSegments(directory: string, ackedSeq: number, count
       } else {
         const copy = await quarantineCopy(directory, meta.path, name);
         report.quarantined.push(copy);
-        const rewritten = await rewriteSegment(meta.path, frames, buf, () => true, () => true);
+        const rewritten = await rewriteSegment(meta.path, frames, buf, () => true, false);
         frames = rewritten.kept;
         bytes = rewritten.bytes;
         logger?.error('A queue segment failed its checksums; kept its good records and quarantined a copy.', {
@@ -82,7 +82,7 @@ export async function recoverSegments(directory: string, ackedSeq: number, count
       await rm(meta.path, { force: true });
       continue;
     }
-    for (const f of frames) if (f.kind === KIND_RECORD && f.seq > ackedSeq) unacked += 1;
+    for (const f of frames) for (let i = 0; i < f.count; i += 1) if (f.seq + i > ackedSeq) unacked += 1;
     segments.push(meta);
   }
   report.segments = segments.length;

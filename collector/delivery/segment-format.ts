@@ -3,24 +3,45 @@
 //
 //   u32 LE  body length
 //   u32 LE  CRC-32 of the body
-//   body:   u8 kind (1 resource, 2 record) · u8 severity · u16 LE resource index · f64 LE seq · f64 LE enqueued-at ms
-//           · JSON (resource attributes, or the LogRecord)
+//   body:   u8 kind · u8 severity · u16 LE resource index · f64 LE seq · f64 LE enqueued-at ms · payload
+//
+//   kind 1  resource: payload = the resource attributes' JSON
+//   kind 2  record (one record; what versions before the batch frame wrote, and what eviction rewrites to):
+//           payload = the record's JSON (record-codec.ts)
+//   kind 3  batch (what appends write): the records of one append with consecutive seqs from the header's seq;
+//           severity 0 in the header; payload = u32 LE count · count × (u8 severity · u32 LE JSON length) · the
+//           records' JSON, one after the other. One length and CRC for up to MAX_BATCH_FRAME_RECORDS records.
 //
 // Records of one segment name their resource by index; the resource frame comes first in the same segment, so a
-// segment is readable on its own.
+// segment is readable on its own. A reader reads all three kinds, so a queue written by an older version (kind 2)
+// is still read after an upgrade.
 import { crc32 } from 'node:zlib';
 
 export const FRAME_PREFIX_BYTES = 8;
 export const BODY_HEADER_BYTES = 20;
 export const KIND_RESOURCE = 1;
 export const KIND_RECORD = 2;
+export const KIND_BATCH = 3;
 /** Frames above this are treated as corrupt lengths. */
 export const MAX_FRAME_BODY_BYTES = 64 * 1024 * 1024;
+/** A batch frame holds at most this many records: a damaged frame loses no more than that. */
+export const MAX_BATCH_FRAME_RECORDS = 128;
+/** A batch frame closes before its JSON passes this (a frame always takes one record, however large). */
+export const MAX_BATCH_FRAME_JSON_BYTES = 64 * 1024;
+/** The count of a batch frame. */
+const BATCH_COUNT_BYTES = 4;
+/** Per record of a batch frame: severity and JSON length. */
+export const BATCH_INDEX_BYTES = 5;
+/** A batch frame's bytes besides its records' index entries and JSON. */
+export const BATCH_FRAME_OVERHEAD_BYTES = FRAME_PREFIX_BYTES + BODY_HEADER_BYTES + BATCH_COUNT_BYTES;
+
+export type FrameKind = typeof KIND_RESOURCE | typeof KIND_RECORD | typeof KIND_BATCH;
 
 export interface FrameFields {
-  kind: typeof KIND_RESOURCE | typeof KIND_RECORD;
+  kind: FrameKind;
   severity: number;
   resourceIndex: number;
+  /** Record: its seq; batch: its first record's seq; resource: 0. */
   seq: number;
   enqueuedAtMs: number;
 }
@@ -30,7 +51,22 @@ export interface ScannedFrame extends FrameFields {
   offset: number;
   /** Whole frame size (prefix + body). */
   size: number;
+  /** Records in the frame: 0 (resource), 1 (record) or the batch's count. */
+  count: number;
+  /** The payload: resource or record JSON, or a batch's count, index and JSON. */
   json: Buffer;
+}
+
+/** One record of a record or batch frame. */
+export interface FrameRecord {
+  seq: number;
+  severity: number;
+  resourceIndex: number;
+  enqueuedAtMs: number;
+  /** The record's JSON (a view into the scanned buffer). */
+  json: Buffer;
+  /** Its share of the segment: a record frame's size, or index entry + JSON in a batch frame. */
+  bytes: number;
 }
 
 export interface CorruptRegion {
@@ -48,8 +84,8 @@ export interface ScanResult {
   incompleteBytes: number;
 }
 
-function writeFrameHeader(frame: Buffer, pos: number, fields: FrameFields, jsonBytes: number): void {
-  frame.writeUInt32LE(BODY_HEADER_BYTES + jsonBytes, pos);
+function writeFrameHeader(frame: Buffer, pos: number, fields: FrameFields, payloadBytes: number): void {
+  frame.writeUInt32LE(BODY_HEADER_BYTES + payloadBytes, pos);
   frame.writeUInt8(fields.kind, pos + 8);
   frame.writeUInt8(Math.max(0, Math.min(255, fields.severity | 0)), pos + 9);
   frame.writeUInt16LE(fields.resourceIndex, pos + 10);
@@ -57,16 +93,18 @@ function writeFrameHeader(frame: Buffer, pos: number, fields: FrameFields, jsonB
   frame.writeDoubleLE(fields.enqueuedAtMs, pos + 20);
 }
 
-function sealFrame(frame: Buffer, pos: number, jsonBytes: number): void {
+function sealFrame(frame: Buffer, pos: number, payloadBytes: number): void {
   const body = pos + FRAME_PREFIX_BYTES;
-  frame.writeUInt32LE(crc32(frame.subarray(body, body + BODY_HEADER_BYTES + jsonBytes)), pos + 4);
+  frame.writeUInt32LE(crc32(frame.subarray(body, body + BODY_HEADER_BYTES + payloadBytes)), pos + 4);
 }
 
-export function encodeFrame(fields: FrameFields, json: string): Buffer {
-  const jsonBytes = Buffer.byteLength(json);
+/** One frame of kind resource or record (JSON as a string, or as UTF-8 bytes). */
+export function encodeFrame(fields: FrameFields, json: string | Buffer): Buffer {
+  const jsonBytes = typeof json === 'string' ? Buffer.byteLength(json) : json.length;
   const frame = Buffer.allocUnsafe(FRAME_PREFIX_BYTES + BODY_HEADER_BYTES + jsonBytes);
   writeFrameHeader(frame, 0, fields, jsonBytes);
-  frame.write(json, FRAME_PREFIX_BYTES + BODY_HEADER_BYTES, 'utf8');
+  if (typeof json === 'string') frame.write(json, FRAME_PREFIX_BYTES + BODY_HEADER_BYTES, 'utf8');
+  else json.copy(frame, FRAME_PREFIX_BYTES + BODY_HEADER_BYTES);
   sealFrame(frame, 0, jsonBytes);
   return frame;
 }
@@ -79,23 +117,73 @@ export interface EncodedJson {
   readonly length: number;
 }
 
-/**
- * Record frames for consecutive seqs from `firstSeq`, all in one buffer: the same bytes as encodeFrame() per record,
- * with one allocation and one write for the group, copying JSON that was encoded once for every queue.
- */
-export function encodeRecordFrames(resourceIndex: number, firstSeq: number, enqueuedAtMs: number, records: readonly EncodedJson[]): Buffer {
-  let total = 0;
-  for (const r of records) total += FRAME_PREFIX_BYTES + BODY_HEADER_BYTES + r.length;
-  const frames = Buffer.allocUnsafe(total);
-  let pos = 0;
+/** Where each batch frame of `records` ends (exclusive record indexes), by the frame limits. */
+function batchFrameEnds(records: readonly { readonly length: number }[]): number[] {
+  const ends: number[] = [];
+  let count = 0;
+  let jsonBytes = 0;
   for (let i = 0; i < records.length; i += 1) {
-    const r = records[i]!;
-    writeFrameHeader(frames, pos, { kind: KIND_RECORD, severity: r.severity, resourceIndex, seq: firstSeq + i, enqueuedAtMs }, r.length);
-    r.blob.copy(frames, pos + FRAME_PREFIX_BYTES + BODY_HEADER_BYTES, r.start, r.start + r.length);
-    sealFrame(frames, pos, r.length);
-    pos += FRAME_PREFIX_BYTES + BODY_HEADER_BYTES + r.length;
+    const length = records[i]!.length;
+    if (count > 0 && (count >= MAX_BATCH_FRAME_RECORDS || jsonBytes + length > MAX_BATCH_FRAME_JSON_BYTES)) {
+      ends.push(i);
+      count = 0;
+      jsonBytes = 0;
+    }
+    count += 1;
+    jsonBytes += length;
   }
-  return frames;
+  if (count > 0) ends.push(records.length);
+  return ends;
+}
+
+/** How many batch frames encodeBatchFrames() writes for these records. */
+export function batchFrameCount(records: readonly { readonly length: number }[]): number {
+  return batchFrameEnds(records).length;
+}
+
+/**
+ * The records as batch frames (consecutive seqs from `firstSeq`), all in one buffer: one allocation and one write
+ * for the append, one CRC per frame, copying JSON that was encoded once for every queue.
+ */
+export function encodeBatchFrames(resourceIndex: number, firstSeq: number, enqueuedAtMs: number, records: readonly EncodedJson[]): Buffer {
+  const ends = batchFrameEnds(records);
+  let total = ends.length * BATCH_FRAME_OVERHEAD_BYTES;
+  for (const r of records) total += BATCH_INDEX_BYTES + r.length;
+  const out = Buffer.allocUnsafe(total);
+  let pos = 0;
+  let start = 0;
+  for (const end of ends) {
+    const count = end - start;
+    let payload = BATCH_COUNT_BYTES + count * BATCH_INDEX_BYTES;
+    for (let i = start; i < end; i += 1) payload += records[i]!.length;
+    writeFrameHeader(out, pos, { kind: KIND_BATCH, severity: 0, resourceIndex, seq: firstSeq + start, enqueuedAtMs }, payload);
+    const body = pos + FRAME_PREFIX_BYTES + BODY_HEADER_BYTES;
+    out.writeUInt32LE(count, body);
+    let index = body + BATCH_COUNT_BYTES;
+    let json = index + count * BATCH_INDEX_BYTES;
+    for (let i = start; i < end; i += 1) {
+      const r = records[i]!;
+      out[index] = Math.max(0, Math.min(255, r.severity | 0));
+      out.writeUInt32LE(r.length, index + 1);
+      index += BATCH_INDEX_BYTES;
+      r.blob.copy(out, json, r.start, r.start + r.length);
+      json += r.length;
+    }
+    sealFrame(out, pos, payload);
+    pos += FRAME_PREFIX_BYTES + BODY_HEADER_BYTES + payload;
+    start = end;
+  }
+  return out;
+}
+
+/** The count of a batch payload when its index and JSON lengths add up to the payload exactly; undefined otherwise. */
+function batchCount(payload: Buffer): number | undefined {
+  if (payload.length < BATCH_COUNT_BYTES) return undefined;
+  const count = payload.readUInt32LE(0);
+  if (count === 0 || count > MAX_BATCH_FRAME_RECORDS || payload.length < BATCH_COUNT_BYTES + count * BATCH_INDEX_BYTES) return undefined;
+  let bytes = BATCH_COUNT_BYTES + count * BATCH_INDEX_BYTES;
+  for (let i = 0; i < count; i += 1) bytes += payload.readUInt32LE(BATCH_COUNT_BYTES + i * BATCH_INDEX_BYTES + 1);
+  return bytes === payload.length ? count : undefined;
 }
 
 /** The frame at `pos` when it is complete and valid; 'incomplete' when it runs past the buffer; undefined when bad. */
@@ -108,17 +196,47 @@ function frameAt(buf: Buffer, pos: number): ScannedFrame | 'incomplete' | undefi
   const body = buf.subarray(pos + FRAME_PREFIX_BYTES, end);
   if (crc32(body) !== buf.readUInt32LE(pos + 4)) return undefined;
   const kind = body.readUInt8(0);
-  if (kind !== KIND_RESOURCE && kind !== KIND_RECORD) return undefined;
+  const json = body.subarray(BODY_HEADER_BYTES);
+  let count: number | undefined = kind === KIND_RESOURCE ? 0 : kind === KIND_RECORD ? 1 : undefined;
+  if (kind === KIND_BATCH) count = batchCount(json);
+  if (count === undefined) return undefined;
   return {
-    kind,
+    kind: kind as FrameKind,
     severity: body.readUInt8(1),
     resourceIndex: body.readUInt16LE(2),
     seq: body.readDoubleLE(4),
     enqueuedAtMs: body.readDoubleLE(12),
     offset: pos,
     size: end - pos,
-    json: body.subarray(BODY_HEADER_BYTES),
+    count,
+    json,
   };
+}
+
+/** The records of a frame, in seq order ([] for a resource frame). */
+export function frameRecords(frame: ScannedFrame): FrameRecord[] {
+  const { resourceIndex, enqueuedAtMs } = frame;
+  if (frame.kind === KIND_RECORD) return [{ seq: frame.seq, severity: frame.severity, resourceIndex, enqueuedAtMs, json: frame.json, bytes: frame.size }];
+  if (frame.kind !== KIND_BATCH) return [];
+  const out: FrameRecord[] = [];
+  let json = BATCH_COUNT_BYTES + frame.count * BATCH_INDEX_BYTES;
+  for (let i = 0; i < frame.count; i += 1) {
+    const index = BATCH_COUNT_BYTES + i * BATCH_INDEX_BYTES;
+    const length = frame.json.readUInt32LE(index + 1);
+    out.push({ seq: frame.seq + i, severity: frame.json[index]!, resourceIndex, enqueuedAtMs, json: frame.json.subarray(json, json + length), bytes: BATCH_INDEX_BYTES + length });
+    json += length;
+  }
+  return out;
+}
+
+/** The severity of record `i` of a record or batch frame. */
+export function frameSeverityAt(frame: ScannedFrame, i: number): number {
+  return frame.kind === KIND_BATCH ? frame.json[BATCH_COUNT_BYTES + i * BATCH_INDEX_BYTES]! : frame.severity;
+}
+
+/** The highest seq of a record or batch frame. */
+export function frameLastSeq(frame: ScannedFrame): number {
+  return frame.seq + frame.count - 1;
 }
 
 /**

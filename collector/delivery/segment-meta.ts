@@ -1,6 +1,6 @@
 // What the disk queue knows about each segment file without reading it again.
 import { join } from 'node:path';
-import { KIND_RECORD, type ScannedFrame } from './segment-format.js';
+import { frameSeverityAt, type ScannedFrame } from './segment-format.js';
 import { evictionClass } from './queue.js';
 
 export const SEGMENT_PATTERN = /^seg-(\d{16})\.log$/;
@@ -35,12 +35,12 @@ export function noteRecord(meta: SegmentMeta, seq: number, severity: number, enq
   meta.classCounts[evictionClass(severity)] += 1;
 }
 
-/** Meta rebuilt from the frames of a whole file. */
+/** Meta rebuilt from the frames of a whole file (record and batch frames). */
 export function metaFromFrames(meta: SegmentMeta, frames: readonly ScannedFrame[], bytes: number): SegmentMeta {
   meta.bytes = bytes;
   meta.lastSeq = 0;
   meta.firstEnqueuedAtMs = undefined;
   meta.classCounts = [0, 0, 0];
-  for (const f of frames) if (f.kind === KIND_RECORD) noteRecord(meta, f.seq, f.severity, f.enqueuedAtMs);
+  for (const f of frames) for (let i = 0; i < f.count; i += 1) noteRecord(meta, f.seq + i, frameSeverityAt(f, i), f.enqueuedAtMs);
   return meta;
 }

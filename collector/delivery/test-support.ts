@@ -92,3 +92,31 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+/**
+ * The records of the format fixtures in testdata/ (queue segments written by earlier versions): 40 records in
+ * batches of 4 over two resources, every severity class, non-ASCII text, structured bodies and optional fields.
+ * Deterministic, so a test can compare what it reads with what was written.
+ */
+export function fixtureBatches(): LogBatch[] {
+  const severities = [5, 9, 13, 17, 21, 0];
+  const batches: LogBatch[] = [];
+  for (let b = 0; b < 10; b += 1) {
+    const resource = { 'device.id': b % 3 === 2 ? 'vm-2' : 'vm-1', site: 'lab' };
+    const records: LogRecord[] = [];
+    for (let i = b * 4; i < b * 4 + 4; i += 1) {
+      const time = msToUnixNano(Date.UTC(2026, 0, 22, 14, 30, 15) + i);
+      const r: LogRecord = {
+        timeUnixNano: time, observedTimeUnixNano: time, severityNumber: severities[i % severities.length]!, severityText: ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', ''][i % 6]!,
+        body: i % 5 === 4 ? { event: 'vend', slot: i, ok: i % 2 === 0, tags: ['a', 'ß', null] } : `Zahlung ${i}: Karte abgelehnt — €${i}.50 "quoted" \\ ${'x'.repeat(i * 7)}`,
+        attributes: { seq: i, component: ['payment', 'motor', 'door'][i % 3]! },
+      };
+      if (i % 2 === 0) r.recordId = `f00dfeed:${i * 120}`;
+      if (i % 4 === 1) r.bootId = '5b1f0e7c-4a43-4f0e-9d55-7a3c0c6d2b1e';
+      if (i % 8 === 3) r.flags = 1;
+      records.push(r);
+    }
+    batches.push({ resource, records });
+  }
+  return batches;
+}
