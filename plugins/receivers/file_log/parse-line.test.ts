@@ -3,11 +3,11 @@ import { test } from 'node:test';
 import { SEVERITY } from '../../../collector/component/index.js';
 import { parseJson, timeOfJsonValue } from './parse-json.js';
 import { createLineParser } from './parse-line.js';
-import { SecondCache, parsePython } from './parse-python.js';
+import { PythonLineState, parsePython } from './parse-python.js';
 
 test('python logging line: time (local or UTC), component, level, message', () => {
   const line = '2026-01-22 14:30:15,123 - payment - ERROR - Authorization timeout after 30 seconds';
-  const utc = parsePython(line, new SecondCache('utc'));
+  const utc = parsePython(line, new PythonLineState('utc'));
   assert.deepEqual(utc, {
     timeUnixNano: String(Date.UTC(2026, 0, 22, 14, 30, 15, 123) * 1e6),
     severityNumber: SEVERITY.ERROR,
@@ -15,12 +15,12 @@ test('python logging line: time (local or UTC), component, level, message', () =
     body: 'Authorization timeout after 30 seconds',
     attributes: { component: 'payment' },
   });
-  const local = parsePython(line, new SecondCache('local'));
+  const local = parsePython(line, new PythonLineState('local'));
   assert.equal(local?.timeUnixNano, String(new Date(2026, 0, 22, 14, 30, 15, 123).getTime() * 1e6));
 });
 
 test('python: levels map (WARNING, CRITICAL), message may contain the separator, microseconds kept', () => {
-  const seconds = new SecondCache('utc');
+  const seconds = new PythonLineState('utc');
   const warn = parsePython('2026-01-22 14:35:10,001 - flowmeter - WARNING - Pulse - count - mismatch', seconds);
   assert.equal(warn?.severityNumber, SEVERITY.WARN);
   assert.equal(warn?.body, 'Pulse - count - mismatch');

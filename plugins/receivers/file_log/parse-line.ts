@@ -1,7 +1,7 @@
 // Chooses the parser for a line: `json`, `python`, `none`, or `auto` (per line: `{` → JSON, else the Python
 // format, else the raw line). A line a parser does not recognise is kept whole as the body.
 import { parseJson } from './parse-json.js';
-import { SecondCache, parsePython } from './parse-python.js';
+import { PythonLineState, parsePython } from './parse-python.js';
 import { unparsed, type ParsedLine, type TimeZone } from './parsed-line.js';
 
 export const PARSERS = ['auto', 'json', 'python', 'none'] as const;
@@ -17,7 +17,7 @@ export interface ParseResult {
 export type LineParser = (line: string) => ParseResult;
 
 export function createLineParser(name: ParserName, zone: TimeZone): LineParser {
-  const seconds = new SecondCache(zone);
+  const python = new PythonLineState(zone);
   const wrap = (parsed: ParsedLine | undefined, line: string, kind: LineKind): ParseResult =>
     parsed === undefined ? { parsed: unparsed(line), recognised: false, kind: 'raw' } : { parsed, recognised: true, kind };
   switch (name) {
@@ -26,7 +26,7 @@ export function createLineParser(name: ParserName, zone: TimeZone): LineParser {
     case 'json':
       return (line) => wrap(parseJson(line), line, 'json');
     case 'python':
-      return (line) => wrap(parsePython(line, seconds), line, 'python');
+      return (line) => wrap(parsePython(line, python), line, 'python');
     case 'auto':
       return (line) => {
         const first = line.charCodeAt(0) === 0x7b ? 0x7b : line.trimStart().charCodeAt(0);
@@ -34,7 +34,7 @@ export function createLineParser(name: ParserName, zone: TimeZone): LineParser {
           const json = parseJson(line);
           if (json) return { parsed: json, recognised: true, kind: 'json' };
         }
-        return wrap(parsePython(line, seconds), line, 'python');
+        return wrap(parsePython(line, python), line, 'python');
       };
   }
 }
