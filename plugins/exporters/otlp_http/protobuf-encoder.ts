@@ -20,6 +20,8 @@ const INT64_MIN = -(2 ** 63);
 const INT64_MAX_EXCLUSIVE = 2 ** 63;
 /** Bytes reserved for a record's length: most encoded records are 128 B – 16 KiB. */
 const RECORD_LENGTH_BYTES = 2;
+/** LogRecord.body's tag byte (field 5, length-delimited). */
+const TAG_BODY = (5 << 3) | WIRE_BYTES;
 
 /** The batch as ExportLogsServiceRequest bytes; an empty batch gives an empty request (no bytes). */
 export function encodeLogsRequestProto(batch: LogBatch, initialBytes?: number): Buffer {
@@ -59,11 +61,13 @@ function writeLogRecord(w: ProtobufWriter, record: LogRecord): void {
     w.tag(3, WIRE_BYTES); // severity_text
     w.string(record.severityText);
   }
-  if (record.body !== undefined) {
-    w.tag(5, WIRE_BYTES); // body
-    const body = w.begin(1);
-    writeAnyValue(w, record.body);
-    w.end(body);
+  const body = record.body;
+  // body: the usual short ASCII message with its lengths known up front, anything else the general way
+  if (body !== undefined && !(typeof body === 'string' && w.anyStringValue(TAG_BODY, body))) {
+    w.tag(5, WIRE_BYTES);
+    const mark = w.begin(1);
+    writeAnyValue(w, body);
+    w.end(mark);
   }
   writeAttributes(w, record.attributes, 6, record); // attributes
   const { traceId, spanId } = record;
@@ -114,6 +118,7 @@ function writeAttributes(w: ProtobufWriter, attributes: Attributes, field: numbe
 }
 
 function writeKeyValue(w: ProtobufWriter, field: number, key: string, value: AttributeValue | undefined): void {
+  if (typeof value === 'string' && w.keyStringValue((field << 3) | WIRE_BYTES, key, value)) return;
   w.tag(field, WIRE_BYTES);
   const keyValue = w.begin(1);
   w.tag(1, WIRE_BYTES); // KeyValue.key
@@ -178,15 +183,21 @@ function writeUnixNano(w: ProtobufWriter, text: string): void {
   const digits = text.length;
   if (digits > 0 && digits <= 19) {
     // ≤ 19 digits < 2^64: seconds (≤ 10 digits) and nanoseconds (9 digits) are exact doubles.
-    let seconds = 0;
-    let nanos = 0;
     const split = digits - 9;
+    let seconds = 0;
     let i = 0;
-    for (; i < digits; i += 1) {
+    for (; i < split; i += 1) {
       const d = text.charCodeAt(i) - 48;
       if (d < 0 || d > 9) break;
-      if (i < split) seconds = seconds * 10 + d;
-      else nanos = nanos * 10 + d;
+      seconds = seconds * 10 + d;
+    }
+    let nanos = 0;
+    if (i === Math.max(split, 0)) {
+      for (; i < digits; i += 1) {
+        const d = text.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) break;
+        nanos = nanos * 10 + d;
+      }
     }
     if (i === digits) {
       writeSecondsNanos(w, seconds, nanos);
@@ -196,13 +207,24 @@ function writeUnixNano(w: ProtobufWriter, text: string): void {
   writeUnixNanoSlow(w, text);
 }
 
-/** seconds·10⁹ + nanos as fixed64, with every product below 2^53. */
+/** seconds·10⁹ as two 32-bit halves, for the last whole second written (consecutive records share it). */
+let cachedSeconds = -1;
+let cachedLow = 0;
+let cachedHigh = 0;
+
+/** seconds·10⁹ + nanos (seconds < 10¹⁰, nanos < 10⁹, so the sum < 2^64) as fixed64, every product below 2^53. */
 function writeSecondsNanos(w: ProtobufWriter, seconds: number, nanos: number): void {
-  const upper = Math.floor(seconds / TWO_POW_16) * NANOS_PER_SECOND; // < 2^48, counts units of 2^16 ns
-  const lower = (seconds % TWO_POW_16) * NANOS_PER_SECOND + nanos; // < 2^47
-  const low = (upper % TWO_POW_16) * TWO_POW_16 + (lower % TWO_POW_32);
-  const high = Math.floor(upper / TWO_POW_16) + Math.floor(lower / TWO_POW_32) + Math.floor(low / TWO_POW_32);
-  w.fixed64(low % TWO_POW_32, high % TWO_POW_32);
+  if (seconds !== cachedSeconds) {
+    const upper = Math.floor(seconds / TWO_POW_16) * NANOS_PER_SECOND; // < 2^48, counts units of 2^16 ns
+    const lower = (seconds % TWO_POW_16) * NANOS_PER_SECOND; // < 2^46
+    const low = (upper % TWO_POW_16) * TWO_POW_16 + lower; // < 2^47
+    cachedLow = low % TWO_POW_32;
+    cachedHigh = Math.floor(upper / TWO_POW_16) + Math.floor(low / TWO_POW_32);
+    cachedSeconds = seconds;
+  }
+  const low = cachedLow + nanos;
+  if (low < TWO_POW_32) w.fixed64(low, cachedHigh);
+  else w.fixed64(low - TWO_POW_32, cachedHigh + 1);
 }
 
 /** Anything else (whitespace, 0x…, > 19 digits, negative): BigInt's reading, 0 when it has none. */

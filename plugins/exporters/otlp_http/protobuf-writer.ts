@@ -86,10 +86,20 @@ export class ProtobufWriter {
     this.#pos = this.#buf.writeUInt32LE(value >>> 0, this.#pos);
   }
 
+  /** A fixed64 from its two 32-bit halves (byte stores: cheaper than two writeUInt32LE with their range checks). */
   fixed64(low: number, high: number): void {
     this.#ensure(8);
-    this.#pos = this.#buf.writeUInt32LE(low >>> 0, this.#pos);
-    this.#pos = this.#buf.writeUInt32LE(high >>> 0, this.#pos);
+    const buf = this.#buf;
+    const pos = this.#pos;
+    buf[pos] = low;
+    buf[pos + 1] = low >>> 8;
+    buf[pos + 2] = low >>> 16;
+    buf[pos + 3] = low >>> 24;
+    buf[pos + 4] = high;
+    buf[pos + 5] = high >>> 8;
+    buf[pos + 6] = high >>> 16;
+    buf[pos + 7] = high >>> 24;
+    this.#pos = pos + 8;
   }
 
   double(value: number): void {
@@ -108,6 +118,65 @@ export class ProtobufWriter {
     const written = this.#buf.write(text, start, maxBytes, 'utf8');
     this.#pos = start + written;
     this.#fixLength(start - reserved, reserved, written);
+  }
+
+  /**
+   * Field `tag` (one byte) holding a KeyValue{key, AnyValue{string_value}} whose key and value are ASCII and
+   * short enough for one-byte lengths — the usual attribute — with every length known up front (no begin/end).
+   * False, having written nothing, otherwise.
+   */
+  keyStringValue(tag: number, key: string, value: string): boolean {
+    const keyLength = key.length;
+    const valueLength = value.length;
+    const anyLength = 2 + valueLength;
+    const length = 2 + keyLength + 2 + anyLength;
+    if (length >= 0x80) return false;
+    this.#ensure(2 + length);
+    const buf = this.#buf;
+    let pos = this.#pos;
+    buf[pos++] = tag;
+    buf[pos++] = length;
+    buf[pos++] = 0x0a; // KeyValue.key
+    buf[pos++] = keyLength;
+    for (let i = 0; i < keyLength; i += 1) {
+      const code = key.charCodeAt(i);
+      if (code > 0x7f) return false;
+      buf[pos++] = code;
+    }
+    buf[pos++] = 0x12; // KeyValue.value
+    buf[pos++] = anyLength;
+    buf[pos++] = 0x0a; // AnyValue.string_value
+    buf[pos++] = valueLength;
+    for (let i = 0; i < valueLength; i += 1) {
+      const code = value.charCodeAt(i);
+      if (code > 0x7f) return false;
+      buf[pos++] = code;
+    }
+    this.#pos = pos;
+    return true;
+  }
+
+  /**
+   * Field `tag` (one byte) holding an AnyValue{string_value} of short ASCII text (a log message), lengths known
+   * up front. False, having written nothing, otherwise.
+   */
+  anyStringValue(tag: number, value: string): boolean {
+    const valueLength = value.length;
+    if (valueLength >= 0x80 - 2) return false;
+    this.#ensure(4 + valueLength);
+    const buf = this.#buf;
+    let pos = this.#pos;
+    buf[pos++] = tag;
+    buf[pos++] = 2 + valueLength;
+    buf[pos++] = 0x0a; // AnyValue.string_value
+    buf[pos++] = valueLength;
+    for (let i = 0; i < valueLength; i += 1) {
+      const code = value.charCodeAt(i);
+      if (code > 0x7f) return false;
+      buf[pos++] = code;
+    }
+    this.#pos = pos;
+    return true;
   }
 
   /** Short ASCII text byte by byte (cheaper than a native call); false, having written nothing, otherwise. */
