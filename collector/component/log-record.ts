@@ -86,6 +86,7 @@ const NANOS_PER_MS = 1_000_000n;
 
 /** Unix nanoseconds (decimal string) for a millisecond timestamp such as Date.now(). */
 export function msToUnixNano(ms: number): string {
+  if (Number.isSafeInteger(ms) && ms > 0) return `${ms}000000`; // the common case, without BigInt arithmetic
   const whole = Math.floor(ms);
   const fraction = Math.round((ms - whole) * 1e6);
   return (BigInt(whole) * NANOS_PER_MS + BigInt(fraction)).toString();

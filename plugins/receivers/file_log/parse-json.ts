@@ -14,10 +14,19 @@ const MESSAGE_KEYS = ['message', 'msg', 'body', 'text'];
 const CONTEXT_KEYS = ['context', 'data', 'extra', 'fields', 'ctx'];
 /** pino / bunyan numeric levels. */
 const PINO_LEVELS: Readonly<Record<number, LevelName>> = { 10: 'DEBUG', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'CRITICAL' };
-const ISO_FRACTION = /\.(\d+)/;
 
 function firstKey(object: Record<string, unknown>, keys: readonly string[]): string | undefined {
   for (const key of keys) if (object[key] !== undefined && object[key] !== null) return key;
+  return undefined;
+}
+
+/** The digits after the first `.` that has any (an ISO time's fraction), or undefined: what /\.(\d+)/ captures. */
+function isoFraction(value: string): string | undefined {
+  for (let dot = value.indexOf('.'); dot !== -1; dot = value.indexOf('.', dot + 1)) {
+    let end = dot + 1;
+    for (let c = value.charCodeAt(end); c >= 0x30 && c <= 0x39; c = value.charCodeAt(end)) end += 1;
+    if (end > dot + 1) return value.slice(dot + 1, end);
+  }
   return undefined;
 }
 
@@ -32,7 +41,7 @@ export function timeOfJsonValue(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) return undefined;
-  const fraction = ISO_FRACTION.exec(value)?.[1];
+  const fraction = isoFraction(value);
   if (fraction === undefined || fraction.length <= 3) return msToUnixNano(ms);
   const wholeMs = ms - (ms % 1000 + 1000) % 1000;
   return (BigInt(wholeMs) * 1_000_000n + BigInt(fraction.slice(0, 9).padEnd(9, '0'))).toString();
@@ -60,19 +69,17 @@ export function parseJson(line: string): ParsedLine | undefined {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const object = value as Record<string, unknown>;
-  const used = new Set<string>();
-  const take = (keys: readonly string[]): unknown => {
-    const key = firstKey(object, keys);
-    if (key === undefined) return undefined;
-    used.add(key);
-    return object[key];
-  };
-
-  const timeValue = take(TIME_KEYS);
-  const levelValue = take(LEVEL_KEYS);
-  const componentValue = take(COMPONENT_KEYS);
-  const messageValue = take(MESSAGE_KEYS);
-  const contextValue = take(CONTEXT_KEYS);
+  // The keys taken for time, level, component, message and context (no Set or closure: this runs for every line).
+  const timeKey = firstKey(object, TIME_KEYS);
+  const levelKey = firstKey(object, LEVEL_KEYS);
+  const componentKey = firstKey(object, COMPONENT_KEYS);
+  const messageKey = firstKey(object, MESSAGE_KEYS);
+  const contextKey = firstKey(object, CONTEXT_KEYS);
+  const timeValue = timeKey === undefined ? undefined : object[timeKey];
+  const levelValue = levelKey === undefined ? undefined : object[levelKey];
+  const componentValue = componentKey === undefined ? undefined : object[componentKey];
+  const messageValue = messageKey === undefined ? undefined : object[messageKey];
+  const contextValue = contextKey === undefined ? undefined : object[contextKey];
   const level = levelOfJsonValue(levelValue);
 
   const attributes: Attributes = {};
@@ -82,8 +89,9 @@ export function parseJson(line: string): ParsedLine | undefined {
   } else if (contextValue !== undefined) {
     attributes.context = contextValue as AttributeValue;
   }
-  for (const key of Object.keys(object)) {
-    if (!used.has(key) && !(key in attributes)) attributes[key] = object[key] as AttributeValue;
+  for (const key in object) {
+    if (!Object.hasOwn(object, key) || key === timeKey || key === levelKey || key === componentKey || key === messageKey || key === contextKey) continue;
+    if (!(key in attributes)) attributes[key] = object[key] as AttributeValue;
   }
   if (level === undefined && levelValue !== undefined) attributes.level = levelValue as AttributeValue;
   const timeUnixNano = timeOfJsonValue(timeValue);
