@@ -19,3 +19,23 @@ export function createMetrics(meter: Meter): FileLogMetrics {
     openFiles: meter.gauge('fleetlog_receiver_file_log_open_files', 'Files being read.'),
   };
 }
+
+/**
+ * Per-line events, counted in plain numbers while lines are read and added to the metrics once per batch (DESIGN §9:
+ * count per batch, never per record).
+ */
+export class LineCounts {
+  unparsed = 0;
+  truncated = 0;
+  joined = 0;
+
+  /** Adds what was counted since the last flush to `metrics`. */
+  flush(metrics: FileLogMetrics): void {
+    if (this.unparsed > 0) metrics.unparsed.add(this.unparsed);
+    if (this.truncated > 0) metrics.truncatedLines.add(this.truncated);
+    if (this.joined > 0) metrics.joinedLines.add(this.joined);
+    this.unparsed = 0;
+    this.truncated = 0;
+    this.joined = 0;
+  }
+}

@@ -13,7 +13,7 @@ import { DirectoryWatcher } from './directory-watcher.js';
 import { FileTracker } from './file-tracker.js';
 import { compileGlob, listMatchingFiles, type CompiledGlob } from './glob.js';
 import type { Line } from './line-splitter.js';
-import { createMetrics, type FileLogMetrics } from './metrics.js';
+import { LineCounts, createMetrics, type FileLogMetrics } from './metrics.js';
 import { RecordAssembler } from './record-assembler.js';
 import { createLineParser, type LineParser } from './parse-line.js';
 import type { TrackedFile } from './tracked-file.js';
@@ -38,6 +38,7 @@ export class FileLogReceiver implements Receiver {
   readonly #options: FileLogOptions;
   readonly #next: LogsConsumer;
   readonly #metrics: FileLogMetrics;
+  readonly #lineCounts = new LineCounts();
   readonly #parse: LineParser;
   readonly #tracker: FileTracker;
   readonly #includes: CompiledGlob[];
@@ -156,6 +157,7 @@ export class FileLogReceiver implements Receiver {
       this.#watcher.sync(directories);
     }
     this.#metrics.openFiles.set(this.#tracker.openCount);
+    this.#lineCounts.flush(this.#metrics);
     await this.#writeCheckpoint(false);
   }
 
@@ -168,6 +170,7 @@ export class FileLogReceiver implements Receiver {
     let readBytes = 0;
     const path = file.path;
     const name = basename(path);
+    const idPrefix = `${file.id}:`;
     while (readBytes < MAX_BYTES_PER_FILE_PER_CYCLE && !this.#stopping) {
       const { bytesRead } = await file.handle.read(this.#buffer, 0, READ_CHUNK_BYTES, file.readOffset);
       if (bytesRead === 0) break;
@@ -176,10 +179,12 @@ export class FileLogReceiver implements Receiver {
       lines.length = 0;
       file.splitter.push(this.#buffer.subarray(0, bytesRead), lines);
       const observed = nowUnixNano();
-      for (const line of lines) {
+      // An index, not for…of: across the await below, an iterator would cost an object per line.
+      for (let i = 0; i < lines.length; i += 1) {
+        const line = lines[i]!;
         lastEnd = line.end;
         if (line.text.length === 0) continue;
-        this.#addLine(assembler, file, line, path, name, observed);
+        this.#addLine(assembler, idPrefix, line, path, name, observed);
         if (assembler.length > maxBatchRecords || assembler.bytes >= MAX_BATCH_BYTES) {
           const ready = assembler.take(true, maxBatchRecords);
           if (ready && !(await this.#deliver(file, ready.records, ready.end))) return false;
@@ -194,19 +199,19 @@ export class FileLogReceiver implements Receiver {
   }
 
   /** A line becomes a record, or — a continuation of the Python record before it — part of its message. */
-  #addLine(assembler: RecordAssembler, file: TrackedFile, line: Line, path: string, name: string, observed: string): void {
+  #addLine(assembler: RecordAssembler, idPrefix: string, line: Line, path: string, name: string, observed: string): void {
     const { parsed, recognised, kind } = this.#parse(line.text);
     if (!recognised && this.#options.joinContinuationLines && assembler.continueLast(line.text, line.end)) {
-      this.#metrics.joinedLines.add(1);
+      this.#lineCounts.joined += 1;
       return;
     }
-    if (!recognised) this.#metrics.unparsed.add(1);
+    if (!recognised) this.#lineCounts.unparsed += 1;
     const attributes = parsed.attributes;
     attributes['log.file.path'] = path;
     attributes['log.file.name'] = name;
     if (line.truncated) {
       attributes['log.record.truncated'] = true;
-      this.#metrics.truncatedLines.add(1);
+      this.#lineCounts.truncated += 1;
     }
     const record: LogRecord = {
       timeUnixNano: parsed.timeUnixNano,
@@ -215,7 +220,7 @@ export class FileLogReceiver implements Receiver {
       severityText: parsed.severityText,
       body: parsed.body,
       attributes,
-      recordId: `${file.id}:${line.start}`,
+      recordId: idPrefix + String(line.start),
     };
     assembler.push(record, line.end, kind === 'python' && recognised, line.end - line.start);
   }
@@ -226,7 +231,7 @@ export class FileLogReceiver implements Receiver {
     file.splitter.flush(lines);
     const assembler = new RecordAssembler(this.#options.maxLineBytes);
     const observed = nowUnixNano();
-    for (const line of lines) if (line.text.length > 0) this.#addLine(assembler, file, line, file.path, basename(file.path), observed);
+    for (const line of lines) if (line.text.length > 0) this.#addLine(assembler, `${file.id}:`, line, file.path, basename(file.path), observed);
     const ready = assembler.take(false);
     if (ready && !(await this.#deliver(file, ready.records, ready.end))) return;
     const end = lines.at(-1)?.end ?? file.committed;
@@ -241,6 +246,7 @@ export class FileLogReceiver implements Receiver {
    */
   async #deliver(file: TrackedFile, records: LogRecord[], end: number): Promise<boolean> {
     const batch = { resource: {}, records }; // the host stamps service.resource
+    this.#lineCounts.flush(this.#metrics); // the lines of these records are counted by the time they are delivered
     let backoffMs = BACKOFF_INITIAL_MS;
     for (;;) {
       try {

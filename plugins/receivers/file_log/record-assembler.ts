@@ -4,30 +4,29 @@
 // waiting for more bytes, and the last record of a read goes out at once.
 import type { LogRecord } from '../../../collector/component/index.js';
 
-interface Entry {
-  record: LogRecord;
-  /** File offset just past the record's last line. */
-  end: number;
-  /** The record can take continuation lines (a Python logging record). */
-  joinable: boolean;
-  bodyBytes: number;
-  /** Bytes of the record's lines in the file. */
-  lineBytes: number;
-  /** A continuation line was dropped for size. */
-  full: boolean;
-}
-
+/**
+ * The records, and beside them (in reused typed arrays rather than an object per record: this runs for every line)
+ * the file offset just past each record's last line and the bytes of its lines in the file. Only the last record
+ * can still change, so only its joining state is kept.
+ */
 export class RecordAssembler {
   readonly #maxJoinedBytes: number;
-  #entries: Entry[] = [];
+  #records: LogRecord[] = [];
+  #ends: Float64Array = new Float64Array(256);
+  #lineBytes: Float64Array = new Float64Array(256);
   #bytes = 0;
+  /** The last record can take continuation lines (a Python logging record). */
+  #lastJoinable = false;
+  #lastBodyBytes = 0;
+  /** A continuation line of the last record was dropped for size. */
+  #lastFull = false;
 
   constructor(maxJoinedBytes: number) {
     this.#maxJoinedBytes = maxJoinedBytes;
   }
 
   get length(): number {
-    return this.#entries.length;
+    return this.#records.length;
   }
 
   /** Approximate bytes of the lines gathered. */
@@ -36,8 +35,18 @@ export class RecordAssembler {
   }
 
   push(record: LogRecord, end: number, joinable: boolean, lineBytes: number): void {
-    this.#entries.push({ record, end, joinable, bodyBytes: typeof record.body === 'string' ? record.body.length : 0, lineBytes, full: false });
+    const index = this.#records.length;
+    if (index === this.#ends.length) {
+      this.#ends = grown(this.#ends);
+      this.#lineBytes = grown(this.#lineBytes);
+    }
+    this.#records.push(record);
+    this.#ends[index] = end;
+    this.#lineBytes[index] = lineBytes;
     this.#bytes += lineBytes;
+    this.#lastJoinable = joinable;
+    this.#lastBodyBytes = typeof record.body === 'string' ? record.body.length : 0;
+    this.#lastFull = false;
   }
 
   /**
@@ -45,18 +54,19 @@ export class RecordAssembler {
    * there is none. Beyond `maxJoinedBytes` the text is dropped and the record marked truncated.
    */
   continueLast(text: string, end: number): boolean {
-    const last = this.#entries.at(-1);
-    if (!last?.joinable || typeof last.record.body !== 'string') return false;
-    last.end = end;
-    last.lineBytes += text.length + 1;
+    const last = this.#records.length - 1;
+    const record = this.#records[last];
+    if (record === undefined || !this.#lastJoinable || typeof record.body !== 'string') return false;
+    this.#ends[last] = end;
+    this.#lineBytes[last]! += text.length + 1;
     this.#bytes += text.length + 1;
-    if (last.full || last.bodyBytes + text.length + 1 > this.#maxJoinedBytes) {
-      last.full = true; // no gaps: once a line is dropped, so are the ones after it
-      last.record.attributes['log.record.truncated'] = true;
+    if (this.#lastFull || this.#lastBodyBytes + text.length + 1 > this.#maxJoinedBytes) {
+      this.#lastFull = true; // no gaps: once a line is dropped, so are the ones after it
+      record.attributes['log.record.truncated'] = true;
       return true;
     }
-    last.record.body = `${last.record.body}\n${text}`;
-    last.bodyBytes += text.length + 1;
+    record.body = `${record.body}\n${text}`;
+    this.#lastBodyBytes += text.length + 1;
     return true;
   }
 
@@ -65,11 +75,29 @@ export class RecordAssembler {
    * `holdLast`, a trailing record that may still get continuation lines stays. undefined when nothing is ready.
    */
   take(holdLast: boolean, limit = Infinity): { records: LogRecord[]; end: number } | undefined {
-    const keep = holdLast && this.#entries.at(-1)?.joinable === true ? 1 : 0;
-    const ready = Math.min(this.#entries.length - keep, limit);
+    const count = this.#records.length;
+    const keep = holdLast && count > 0 && this.#lastJoinable ? 1 : 0;
+    const ready = Math.min(count - keep, limit);
     if (ready <= 0) return undefined;
-    const taken = this.#entries.splice(0, ready);
-    this.#bytes = this.#entries.reduce((sum, e) => sum + e.lineBytes, 0);
-    return { records: taken.map((e) => e.record), end: taken.at(-1)!.end };
+    const end = this.#ends[ready - 1]!;
+    if (ready === count) {
+      const records = this.#records;
+      this.#records = [];
+      this.#bytes = 0;
+      return { records, end };
+    }
+    // What stays is usually one record (the last, waiting for continuation lines): copy that, not what goes.
+    const records = this.#records.slice(0, ready);
+    this.#records = this.#records.slice(ready);
+    this.#ends.copyWithin(0, ready, count);
+    this.#lineBytes.copyWithin(0, ready, count);
+    this.#bytes = this.#lineBytes.subarray(0, count - ready).reduce((sum, bytes) => sum + bytes, 0);
+    return { records, end };
   }
+}
+
+function grown(array: Float64Array): Float64Array {
+  const bigger = new Float64Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
 }
