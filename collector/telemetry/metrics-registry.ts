@@ -59,16 +59,33 @@ export class MetricsRegistry {
     return series;
   }
 
-  /** A Meter whose every series carries `labels` (the component's id label). Bad names are ignored, not thrown. */
+  /**
+   * A Meter whose every series carries `labels` (the component's id label). Bad names are ignored, not thrown. An
+   * instrument keeps the series of its own labels once touched, so an update without extra labels is a number
+   * change (no label key built per update).
+   */
   meter(labels: MetricLabels = {}): Meter {
     return {
       counter: (name, help): Counter => {
         const family = this.#family(name, 'counter', help);
-        return { add: (value, extra) => { if (value > 0) { const s = this.#series(family, labels, extra); if (s) s.value += value; } } };
+        let own: Series | undefined;
+        return {
+          add: (value, extra) => {
+            if (!(value > 0)) return;
+            const s = extra === undefined ? (own ??= this.#series(family, labels, undefined)) : this.#series(family, labels, extra);
+            if (s) s.value += value;
+          },
+        };
       },
       gauge: (name, help): Gauge => {
         const family = this.#family(name, 'gauge', help);
-        return { set: (value, extra) => { const s = this.#series(family, labels, extra); if (s) s.value = value; } };
+        let own: Series | undefined;
+        return {
+          set: (value, extra) => {
+            const s = extra === undefined ? (own ??= this.#series(family, labels, undefined)) : this.#series(family, labels, extra);
+            if (s) s.value = value;
+          },
+        };
       },
     };
   }
