@@ -2,14 +2,19 @@
 // (plugins/exporters/otlp_http/protobuf-encoder.ts) against the previous path, SDK records (to-sdk-records.ts) +
 // @opentelemetry/otlp-transformer's ProtobufLogsSerializer. Records are shaped like file_log's (a Python logging
 // line: component and logger attributes, record id, boot id, ~90-character message).
+// Then gzip of the protobuf body at levels 1–9, on file_log-shaped batches of the demo simulator's activity
+// (bench/vending-batch.ts: Python lines, and JSON lines with context): compressed size and CPU per batch (this
+// process's user + system time, thread pool included), gzipSync and the async zlib.gzip the exporter used before.
 //
-//   node --import tsx bench/otlp-encode.ts [--records 1000] [--rounds 15] [--ms-per-round 300]
-import { gzipSync } from 'node:zlib';
+//   node --import tsx bench/otlp-encode.ts [--records 1000] [--rounds 15] [--ms-per-round 300] [--gzip-only]
+import { promisify } from 'node:util';
+import { gzip, gzipSync } from 'node:zlib';
 import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import type { LogBatch, LogRecord } from '../collector/component/index.js';
 import { msToUnixNano } from '../collector/component/index.js';
 import { encodeLogsRequestProto } from '../plugins/exporters/otlp_http/protobuf-encoder.js';
 import { toSdkRecords } from '../plugins/exporters/otlp_http/to-sdk-records.js';
+import { vendingBatch } from './vending-batch.js';
 
 const args = process.argv.slice(2);
 const argValue = (name: string, fallback: number): number => {
@@ -70,6 +75,49 @@ function measure(encode: (batch: LogBatch) => Uint8Array, batch: LogBatch): numb
   return perCall[Math.floor(perCall.length / 2)]!;
 }
 
+const gzipAsync = promisify(gzip);
+
+/** CPU milliseconds (user + system, all threads) per call, median of ROUNDS rounds of MS_PER_ROUND each. */
+async function cpuPerCall(call: () => unknown): Promise<number> {
+  for (let i = 0; i < 10; i += 1) await call(); // warm-up
+  const perCall: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    let calls = 0;
+    const start = performance.now();
+    const cpu = process.cpuUsage();
+    while (performance.now() - start < MS_PER_ROUND) {
+      await call();
+      calls += 1;
+    }
+    const used = process.cpuUsage(cpu);
+    perCall.push((used.user + used.system) / 1000 / calls);
+  }
+  perCall.sort((a, b) => a - b);
+  return perCall[Math.floor(perCall.length / 2)]!;
+}
+
+async function gzipLevels(): Promise<void> {
+  for (const format of ['python', 'json'] as const) {
+    const raw = encodeLogsRequestProto(vendingBatch(RECORDS, format));
+    console.log(`gzip, ${RECORDS} records from ${format} lines: ${raw.length} B of protobuf; per 1,000 records`);
+    const scale = 1000 / RECORDS;
+    for (let level = 1; level <= 9; level += 1) {
+      const size = gzipSync(raw, { level }).length;
+      const sync = await cpuPerCall(() => gzipSync(raw, { level }));
+      const line = `  level ${level}: ${Math.round(size * scale)} B (${(100 * size / raw.length).toFixed(1)} %), gzipSync ${(sync * scale).toFixed(3)} ms CPU`;
+      if (level === 1 || level === 6) {
+        const async = await cpuPerCall(() => gzipAsync(raw, { level }));
+        console.log(`${line}, zlib.gzip (async) ${(async * scale).toFixed(3)} ms CPU`);
+      } else console.log(line);
+    }
+  }
+}
+
+if (args.includes('--gzip-only')) {
+  await gzipLevels();
+  process.exit(0);
+}
+
 const batch = batchOf(RECORDS);
 const oldBytes = before(batch);
 const newBytes = after(batch);
@@ -84,3 +132,4 @@ const scale = 1000 / RECORDS;
 const show = (ms: number[]): string => ms.map((v) => (v * scale).toFixed(3)).join(' / ');
 console.log(`before (SDK records + otlp-transformer): ${show(results.before)} ms per 1,000 records; ${oldBytes.length} B (gzip ${gzipSync(oldBytes).length} B)`);
 console.log(`after  (protobuf-encoder.ts):            ${show(results.after)} ms per 1,000 records; ${newBytes.length} B (gzip ${gzipSync(newBytes).length} B)`);
+await gzipLevels();

@@ -1,16 +1,12 @@
 // The request body: OTLP ExportLogsServiceRequest as protobuf (our direct encoder, protobuf-encoder.ts) or JSON
-// (@opentelemetry/otlp-transformer, loaded on the first JSON request only), optionally gzipped.
-import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
+// (@opentelemetry/otlp-transformer, loaded on the first JSON request only), optionally gzipped — on this thread:
+// for a batch's few hundred KB that costs less CPU than handing it to the thread pool (README: "Compression level").
+import { gzipSync, type ZlibOptions } from 'node:zlib';
 import type { LogBatch } from '../../../collector/component/index.js';
+import type { OtlpHttpOptions } from './config.js';
 import { encodeLogsRequestProto } from './protobuf-encoder.js';
 
-const gzip = promisify(gzipCallback);
-
-export interface EncodedRequest {
-  body: Buffer;
-  headers: Record<string, string>;
-}
+export type BodyOptions = Pick<OtlpHttpOptions, 'encoding' | 'compression' | 'compressionLevel'>;
 
 type JsonEncoder = (batch: LogBatch) => Uint8Array | undefined;
 let jsonEncoder: Promise<JsonEncoder> | undefined;
@@ -29,10 +25,25 @@ async function encodeBody(batch: LogBatch, encoding: 'protobuf' | 'json'): Promi
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-export async function encodeRequest(batch: LogBatch, encoding: 'protobuf' | 'json', compression: 'gzip' | 'none'): Promise<EncodedRequest> {
-  const raw = await encodeBody(batch, encoding);
-  const headers: Record<string, string> = { 'content-type': encoding === 'protobuf' ? 'application/x-protobuf' : 'application/json' };
-  if (compression === 'none') return { body: raw, headers };
-  headers['content-encoding'] = 'gzip';
-  return { body: await gzip(raw), headers };
+/** The content headers of every request with these options (computed once per exporter). */
+export function bodyHeaders(options: BodyOptions): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': options.encoding === 'protobuf' ? 'application/x-protobuf' : 'application/json' };
+  if (options.compression === 'gzip') headers['content-encoding'] = 'gzip';
+  return headers;
+}
+
+/** Encodes batches into request bodies with fixed options. */
+export class BodyEncoder {
+  readonly #options: BodyOptions;
+  readonly #gzip: ZlibOptions;
+
+  constructor(options: BodyOptions) {
+    this.#options = options;
+    this.#gzip = { level: options.compressionLevel };
+  }
+
+  async encode(batch: LogBatch): Promise<Buffer> {
+    const raw = await encodeBody(batch, this.#options.encoding);
+    return this.#options.compression === 'gzip' ? gzipSync(raw, this.#gzip) : raw;
+  }
 }

@@ -5,7 +5,7 @@ import {
   type Counter, type Exporter, type LogBatch, type SendResult, type Settings,
 } from '../../../collector/component/index.js';
 import type { OtlpHttpOptions } from './config.js';
-import { encodeRequest } from './encode.js';
+import { BodyEncoder, bodyHeaders } from './encode.js';
 import { HttpPoster } from './http-post.js';
 import { classifyAnswer } from './response.js';
 
@@ -15,6 +15,9 @@ export class OtlpHttpExporter implements Exporter {
   readonly #settings: Settings;
   readonly #options: OtlpHttpOptions;
   readonly #rejected: Counter;
+  readonly #encoder: BodyEncoder;
+  /** The same for every request: configured headers, content type and encoding, user agent. */
+  readonly #headers: Record<string, string>;
   #poster: HttpPoster | undefined;
   #stopped = false;
   #failing = false;
@@ -22,6 +25,8 @@ export class OtlpHttpExporter implements Exporter {
   constructor(settings: Settings, options: OtlpHttpOptions) {
     this.#settings = settings;
     this.#options = options;
+    this.#encoder = new BodyEncoder(options);
+    this.#headers = { ...options.headers, ...bodyHeaders(options), 'user-agent': USER_AGENT };
     this.#rejected = settings.meter.counter(
       'fleetlog_exporter_otlp_http_rejected_records_total',
       'Records the server rejected in a partial_success answer (the rest of the batch was accepted).',
@@ -46,15 +51,15 @@ export class OtlpHttpExporter implements Exporter {
     } catch (error) {
       return this.#failed(sendRetry(`TLS files: ${errorMessage(error)}`));
     }
-    let encoded;
+    let body;
     try {
-      encoded = await encodeRequest(batch, this.#options.encoding, this.#options.compression);
+      body = await this.#encoder.encode(batch);
     } catch (error) {
       return this.#failed(sendDrop(`the batch cannot be encoded as OTLP: ${errorMessage(error)}`));
     }
     let answer;
     try {
-      answer = await poster.post(encoded.body, { ...this.#options.headers, ...encoded.headers, 'user-agent': USER_AGENT }, signal);
+      answer = await poster.post(body, this.#headers, signal);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       return this.#failed(sendRetry(`${this.#options.url.origin}: ${code ? `${code} ` : ''}${errorMessage(error)}`));
