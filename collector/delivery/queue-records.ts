@@ -1,9 +1,9 @@
-// Records on their way into a segment: encoded once per batch (packed JSON, record-codec.ts, as UTF-8) for every
-// queue the batch fans out to, sized as batch frames, and thinned by the drop policy when the batch itself must give
-// way.
+// Records on their way into a segment: encoded once per batch (packed JSON, record-codec.ts, written as UTF-8 by
+// record-bytes.ts) for every queue the batch fans out to, sized as batch frames, and thinned by the drop policy when
+// the batch itself must give way.
 import type { LogRecord } from '../component/log-record.js';
 import { evictionClass } from './queue.js';
-import { encodeRecordJson } from './record-codec.js';
+import { RecordBytes } from './record-bytes.js';
 import { BATCH_FRAME_OVERHEAD_BYTES, BATCH_INDEX_BYTES, BODY_HEADER_BYTES, FRAME_PREFIX_BYTES, batchFrameCount, type EncodedJson } from './segment-format.js';
 
 /** A record with its frame JSON (UTF-8 bytes in a buffer shared by the batch's records). */
@@ -21,25 +21,21 @@ export interface EncodedRecord extends EncodedJson {
  */
 const encodedBatches = new WeakMap<readonly LogRecord[], readonly EncodedRecord[]>();
 
+/** One writer for every batch: encodeRecords() runs to its end without yielding. */
+const writer = new RecordBytes();
+
 export function encodeRecords(records: readonly LogRecord[]): readonly EncodedRecord[] {
   const cached = encodedBatches.get(records);
   if (cached !== undefined) return cached;
-  const jsons = new Array<string>(records.length);
+  writer.reset();
   const lengths = new Array<number>(records.length);
-  let total = 0;
-  for (let i = 0; i < records.length; i += 1) {
-    const json = encodeRecordJson(records[i]!);
-    jsons[i] = json;
-    lengths[i] = Buffer.byteLength(json);
-    total += lengths[i]!;
-  }
-  const blob = Buffer.allocUnsafe(total);
+  for (let i = 0; i < records.length; i += 1) lengths[i] = writer.record(records[i]!);
+  const blob = writer.copy();
   const encoded = new Array<EncodedRecord>(records.length);
   let start = 0;
   for (let i = 0; i < records.length; i += 1) {
     const record = records[i]!;
     const length = lengths[i]!;
-    blob.write(jsons[i]!, start, length, 'utf8');
     encoded[i] = { record, severity: record.severityNumber, blob, start, length, bytes: BATCH_INDEX_BYTES + length };
     start += length;
   }

@@ -146,3 +146,11 @@ test('a batch frame whose index does not add up to its length is rejected even w
   assert.deepEqual(scanFrames(buf).frames, []);
   assert.equal(scanFrames(buf).corrupt.length, 1);
 });
+
+test('batch frames copy JSON from any blobs in any order (a batch the drop policy thinned, records of two batches)', () => {
+  const a = encoded(['[1]', '["two"]', '[3]', '["four"]'], [5, 9, 13, 17]);
+  const b = encoded(['["b1"]', '["b2"]'], [21]);
+  const mixed = [a[3]!, a[0]!, a[2]!, b[1]!, b[0]!, a[1]!];
+  const buf = encodeBatchFrames(0, 10, 1, mixed);
+  assert.deepEqual(recordsOf(buf).map((r) => [r.seq, r.severity, r.json]), mixed.map((r, i) => [10 + i, r.severity, r.blob.toString('utf8', r.start, r.start + r.length)]));
+});

@@ -161,14 +161,24 @@ export function encodeBatchFrames(resourceIndex: number, firstSeq: number, enque
     out.writeUInt32LE(count, body);
     let index = body + BATCH_COUNT_BYTES;
     let json = index + count * BATCH_INDEX_BYTES;
+    // The JSON is copied in runs: records encoded one after the other in one blob (a batch's, unless the drop policy
+    // thinned it) are contiguous there, and each copy call costs more than its bytes.
+    let run: EncodedJson | undefined;
+    let runEnd = 0;
     for (let i = start; i < end; i += 1) {
       const r = records[i]!;
       out[index] = Math.max(0, Math.min(255, r.severity | 0));
       out.writeUInt32LE(r.length, index + 1);
       index += BATCH_INDEX_BYTES;
-      r.blob.copy(out, json, r.start, r.start + r.length);
-      json += r.length;
+      if (run !== undefined && r.blob === run.blob && r.start === runEnd) {
+        runEnd += r.length;
+        continue;
+      }
+      if (run !== undefined) json += run.blob.copy(out, json, run.start, runEnd);
+      run = r;
+      runEnd = r.start + r.length;
     }
+    if (run !== undefined) run.blob.copy(out, json, run.start, runEnd);
     sealFrame(out, pos, payload);
     pos += FRAME_PREFIX_BYTES + BODY_HEADER_BYTES + payload;
     start = end;
