@@ -90,6 +90,12 @@ export class DirectSend {
 
   *#split(batch: LogBatch): Generator<LogBatch> {
     const { maxRecords, maxBytes } = this.#o.batch;
+    if (batch.records.length <= maxRecords && fitsBytes(batch, maxBytes)) {
+      // The common case: the receiver's batch is one part — its records array goes as it is (no copy; nobody
+      // changes a batch after consume(), and no exporter changes the one it is sent).
+      yield { resource: batch.resource, records: batch.records };
+      return;
+    }
     let records: LogBatch['records'] = [];
     let bytes = 0;
     for (const record of batch.records) {
@@ -104,4 +110,14 @@ export class DirectSend {
     }
     if (records.length > 0) yield { resource: batch.resource, records };
   }
+}
+
+/** True when the batch's records take at most maxBytes (approximately, as #split counts them). */
+function fitsBytes(batch: LogBatch, maxBytes: number): boolean {
+  let bytes = 0;
+  for (const record of batch.records) {
+    bytes += approxRecordBytes(record) + RECORD_OVERHEAD_BYTES;
+    if (bytes > maxBytes) return false;
+  }
+  return true;
 }
