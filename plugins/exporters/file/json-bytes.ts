@@ -61,7 +61,13 @@ export class JsonBytes {
     this.#pos = pos;
   }
 
-  /** Bytes encoded once (a batch's resource). */
+  /** One ASCII character's code (punctuation). */
+  byte(code: number): void {
+    this.#ensure(1);
+    this.#buf[this.#pos++] = code;
+  }
+
+  /** Bytes encoded once (field names, a batch's resource): one copy, cheaper than writing their text. */
   bytes(bytes: Uint8Array): void {
     this.#ensure(bytes.length);
     this.#buf.set(bytes, this.#pos);

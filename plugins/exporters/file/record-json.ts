@@ -11,12 +11,14 @@ import { JsonBytes } from './json-bytes.js';
 
 let cachedSecond = Number.NaN;
 let cachedPrefix = '';
+let cachedPrefixBytes: Uint8Array = new Uint8Array(0);
 
 /** `2026-01-22T14:30:15.` for a Unix second; the last one is cached (consecutive records share it). */
 function isoSecondPrefix(second: number): string {
   if (second !== cachedSecond) {
     cachedSecond = second;
     cachedPrefix = new Date(second * 1000).toISOString().slice(0, -4);
+    cachedPrefixBytes = Buffer.from(cachedPrefix);
   }
   return cachedPrefix;
 }
@@ -54,10 +56,29 @@ export function batchJson(resource: Attributes): BatchJson {
   };
 }
 
-const LEVEL_FIELDS = new Map<LevelName | undefined, string>([
-  ...LEVEL_NAMES.map((name): [LevelName, string] => [name, `,"level":"${name}","component":`]),
-  [undefined, ',"level":null,"component":'],
+/** Field names and punctuation, encoded once. */
+const bytesOf = (text: string): Uint8Array => Buffer.from(text);
+const OPEN_TIMESTAMP = bytesOf('{"timestamp":');
+const MESSAGE = bytesOf(',"message":');
+const CONTEXT = bytesOf(',"context":{');
+const TIME_UNIX_NANO = bytesOf(',"time_unix_nano":');
+const OBSERVED_TIME_UNIX_NANO = bytesOf(',"observed_time_unix_nano":');
+const SEVERITY_NUMBER = bytesOf(',"severity_number":');
+const SEVERITY_TEXT = bytesOf(',"severity_text":');
+const RECORD_ID = bytesOf(',"record_id":');
+const BOOT_ID = bytesOf(',"boot_id":');
+const TRACE_ID = bytesOf(',"trace_id":');
+const SPAN_ID = bytesOf(',"span_id":');
+const FLAGS = bytesOf(',"flags":');
+const EVENT_NAME = bytesOf(',"event_name":');
+const LEVEL_FIELDS = new Map<LevelName | undefined, Uint8Array>([
+  ...LEVEL_NAMES.map((name): [LevelName, Uint8Array] => [name, bytesOf(`,"level":"${name}","component":`)]),
+  [undefined, bytesOf(',"level":null,"component":')],
 ]);
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const CLOSE_BRACE = 0x7d;
 
 /**
  * The timestamp field's value when the text is plain digits of a time after 1970-01-01T00:00:01 (file_log's
@@ -75,11 +96,14 @@ function writeIsoFast(out: JsonBytes, unixNano: string): boolean {
     if (i < digits - 9) second = second * 10 + d;
     else ms = ms * 10 + d;
   }
-  out.raw('"');
-  out.raw(isoSecondPrefix(second));
-  out.raw(ms < 10 ? '00' : ms < 100 ? '0' : '');
+  isoSecondPrefix(second);
+  out.byte(QUOTE);
+  out.bytes(cachedPrefixBytes);
+  if (ms < 100) out.byte(0x30);
+  if (ms < 10) out.byte(0x30);
   out.number(ms);
-  out.raw('Z"');
+  out.byte(0x5a); // Z
+  out.byte(QUOTE);
   return true;
 }
 
@@ -94,27 +118,27 @@ function writeTimestamp(out: JsonBytes, record: LogRecord): void {
   }
 }
 
-/** `<fieldText><JSON of value>`, or nothing when the value is undefined (as JSON.stringify of an object leaves it out). */
-function writeField(out: JsonBytes, fieldText: string, value: unknown): void {
+/** `<field><JSON of value>`, or nothing when the value is undefined (as JSON.stringify of an object leaves it out). */
+function writeField(out: JsonBytes, field: Uint8Array, value: unknown): void {
   const mark = out.length;
-  out.raw(fieldText);
+  out.bytes(field);
   if (!out.value(value)) out.truncate(mark);
 }
 
 /** `,"context":{…}`: JSON.stringify(contextOf(attributes)) without the copy (own enumerable keys in their order). */
 function writeContext(out: JsonBytes, attributes: Attributes): void {
-  out.raw(',"context":{');
+  out.bytes(CONTEXT);
   let first = true;
   for (const key in attributes) {
     if (key === ATTRIBUTE_COMPONENT || !Object.prototype.hasOwnProperty.call(attributes, key)) continue;
     const mark = out.length;
-    if (!first) out.raw(',');
+    if (!first) out.byte(COMMA);
     out.string(key);
-    out.raw(':');
+    out.byte(COLON);
     if (out.value(attributes[key])) first = false;
     else out.truncate(mark);
   }
-  out.raw('}');
+  out.byte(CLOSE_BRACE);
 }
 
 /**
@@ -122,25 +146,25 @@ function writeContext(out: JsonBytes, attributes: Attributes): void {
  * component, message, context, time_unix_nano, …, resource}, written without building that object.
  */
 export function writeRecordJson(out: JsonBytes, record: LogRecord, batch: BatchJson): void {
-  out.raw('{"timestamp":');
+  out.bytes(OPEN_TIMESTAMP);
   writeTimestamp(out, record);
   out.bytes(batch.machine);
-  out.raw(LEVEL_FIELDS.get(levelOfSeverity(record.severityNumber))!);
+  out.bytes(LEVEL_FIELDS.get(levelOfSeverity(record.severityNumber))!);
   const component = record.attributes[ATTRIBUTE_COMPONENT];
   if (typeof component === 'string') out.string(component);
   else out.raw('null');
-  writeField(out, ',"message":', record.body);
+  writeField(out, MESSAGE, record.body);
   writeContext(out, record.attributes);
-  writeField(out, ',"time_unix_nano":', record.timeUnixNano);
-  writeField(out, ',"observed_time_unix_nano":', record.observedTimeUnixNano);
-  writeField(out, ',"severity_number":', record.severityNumber);
-  writeField(out, ',"severity_text":', record.severityText);
-  if (record.recordId !== undefined) writeField(out, ',"record_id":', record.recordId);
-  if (record.bootId !== undefined) writeField(out, ',"boot_id":', record.bootId);
-  if (record.traceId !== undefined) writeField(out, ',"trace_id":', record.traceId);
-  if (record.spanId !== undefined) writeField(out, ',"span_id":', record.spanId);
-  if (record.flags !== undefined) writeField(out, ',"flags":', record.flags);
-  if (record.eventName !== undefined) writeField(out, ',"event_name":', record.eventName);
+  writeField(out, TIME_UNIX_NANO, record.timeUnixNano);
+  writeField(out, OBSERVED_TIME_UNIX_NANO, record.observedTimeUnixNano);
+  writeField(out, SEVERITY_NUMBER, record.severityNumber);
+  writeField(out, SEVERITY_TEXT, record.severityText);
+  if (record.recordId !== undefined) writeField(out, RECORD_ID, record.recordId);
+  if (record.bootId !== undefined) writeField(out, BOOT_ID, record.bootId);
+  if (record.traceId !== undefined) writeField(out, TRACE_ID, record.traceId);
+  if (record.spanId !== undefined) writeField(out, SPAN_ID, record.spanId);
+  if (record.flags !== undefined) writeField(out, FLAGS, record.flags);
+  if (record.eventName !== undefined) writeField(out, EVENT_NAME, record.eventName);
   out.bytes(batch.tail);
 }
 
