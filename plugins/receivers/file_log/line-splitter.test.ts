@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { LineSplitter, type Line } from './line-splitter.js';
+import { LineList, LineSplitter, type Line } from './line-splitter.js';
+
+function linesOf(list: LineList): Line[] {
+  return Array.from({ length: list.count }, (_, i) => list.at(i));
+}
 
 function splitAll(chunks: Buffer[], max = 1 << 20, start = 0): Line[] {
   const splitter = new LineSplitter(start, max, 'utf8');
-  const out: Line[] = [];
+  const out = new LineList();
   for (const chunk of chunks) splitter.push(chunk, out);
-  return out;
+  return linesOf(out);
 }
 
 test('lines across partial writes come out whole, with byte offsets; CRLF trimmed; the tail is held', () => {
@@ -30,10 +34,10 @@ test('multi-byte characters split between reads are decoded intact', () => {
 
 test('over-long lines keep their first max bytes and still end at their newline', () => {
   const splitter = new LineSplitter(0, 4, 'utf8');
-  const out: Line[] = [];
+  const out = new LineList();
   splitter.push(Buffer.from('abcdefg'), out);
   splitter.push(Buffer.from('hij\nok\nlonger-than-four\n'), out);
-  assert.deepEqual(out, [
+  assert.deepEqual(linesOf(out), [
     { text: 'abcd', start: 0, end: 11, truncated: true },
     { text: 'ok', start: 11, end: 14, truncated: false },
     { text: 'long', start: 14, end: 31, truncated: true },
@@ -41,8 +45,12 @@ test('over-long lines keep their first max bytes and still end at their newline'
   assert.ok(splitter.pendingBytes === 0);
   splitter.push(Buffer.from('tail'), out);
   splitter.flush(out);
-  assert.deepEqual(out.at(-1), { text: 'tail', start: 31, end: 35, truncated: false });
+  assert.deepEqual(out.at(out.count - 1), { text: 'tail', start: 31, end: 35, truncated: false });
   assert.equal(splitter.lineOffset, 35);
+  out.clear();
+  assert.equal(out.count, 0);
+  splitter.push(Buffer.from('next\n'), out);
+  assert.deepEqual(linesOf(out), [{ text: 'next', start: 35, end: 40, truncated: false }], 'a cleared list is filled again from its start');
 });
 
 test('property: any chunking of any text gives the same lines as splitting the whole', () => {

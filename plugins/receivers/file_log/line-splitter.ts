@@ -11,6 +11,38 @@ export interface Line {
   truncated: boolean;
 }
 
+/**
+ * The lines a push() or flush() completed, side by side in arrays that are reused from call to call rather than an
+ * object per line (this runs for every line). `clear()` lets go of the texts.
+ */
+export class LineList {
+  count = 0;
+  readonly texts: string[] = [];
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  readonly truncated: boolean[] = [];
+
+  add(text: string, start: number, end: number, truncated: boolean): void {
+    const i = this.count;
+    this.texts[i] = text;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.truncated[i] = truncated;
+    this.count = i + 1;
+  }
+
+  /** Line `i` as an object. */
+  at(i: number): Line {
+    return { text: this.texts[i]!, start: this.starts[i]!, end: this.ends[i]!, truncated: this.truncated[i]! };
+  }
+
+  /** Forgets the lines, keeping the arrays' room. */
+  clear(): void {
+    this.texts.fill('', 0, this.count);
+    this.count = 0;
+  }
+}
+
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 
@@ -51,7 +83,7 @@ export class LineSplitter {
   }
 
   /** Appends the lines completed by `chunk` (the bytes that follow everything pushed before) to `out`. */
-  push(chunk: Buffer, out: Line[]): void {
+  push(chunk: Buffer, out: LineList): void {
     let from = 0;
     let newline = chunk.indexOf(NEWLINE, from);
     if (this.#pendingBytes > 0 || this.#truncated) {
@@ -83,7 +115,7 @@ export class LineSplitter {
   }
 
   /** The held partial line as a final line (the file is finished: rotated away or deleted), if any. */
-  flush(out: Line[]): void {
+  flush(out: LineList): void {
     if (this.#pendingBytes === 0 && !this.#truncated) return;
     const joined = Buffer.concat(this.#pending, this.#pendingBytes);
     const end = this.#lineStart + this.#pendingBytes + this.#skippedBytes;
@@ -108,10 +140,10 @@ export class LineSplitter {
     }
   }
 
-  #emitBuffer(buffer: Buffer, from: number, to: number, truncated: boolean, end: number, out: Line[]): void {
+  #emitBuffer(buffer: Buffer, from: number, to: number, truncated: boolean, end: number, out: LineList): void {
     let stop = to;
     if (stop > from && buffer[stop - 1] === CR) stop -= 1;
-    out.push({ text: buffer.toString(this.#encoding, from, stop), start: this.#lineStart, end, truncated });
+    out.add(buffer.toString(this.#encoding, from, stop), this.#lineStart, end, truncated);
     this.#lineStart = end;
   }
 }

@@ -12,7 +12,7 @@ import type { FileLogOptions } from './config.js';
 import { DirectoryWatcher } from './directory-watcher.js';
 import { FileTracker } from './file-tracker.js';
 import { compileGlob, listMatchingFiles, type CompiledGlob } from './glob.js';
-import type { Line } from './line-splitter.js';
+import { LineList } from './line-splitter.js';
 import { LineCounts, createMetrics, type FileLogMetrics } from './metrics.js';
 import { RecordAssembler } from './record-assembler.js';
 import { createLineParser, type LineParser } from './parse-line.js';
@@ -45,6 +45,8 @@ export class FileLogReceiver implements Receiver {
   readonly #excludes: CompiledGlob[];
   readonly #watcher: DirectoryWatcher;
   readonly #buffer = Buffer.alloc(READ_CHUNK_BYTES);
+  /** The lines of one read, reused by every drain (drains run one at a time). */
+  readonly #lines = new LineList();
   #loop: Promise<void> | undefined;
   #stopping = false;
   #shutdown: Promise<void> | undefined;
@@ -164,7 +166,7 @@ export class FileLogReceiver implements Receiver {
   /** Reads what is new in `file` and delivers it. False when stopping interrupted a delivery. */
   async #drain(file: TrackedFile): Promise<boolean> {
     const { maxBatchRecords } = this.#options;
-    const lines: Line[] = [];
+    const lines = this.#lines;
     const assembler = new RecordAssembler(this.#options.maxLineBytes);
     let lastEnd = file.committed;
     let readBytes = 0;
@@ -176,21 +178,20 @@ export class FileLogReceiver implements Receiver {
       if (bytesRead === 0) break;
       file.readOffset += bytesRead;
       readBytes += bytesRead;
-      lines.length = 0;
+      lines.clear();
       file.splitter.push(this.#buffer.subarray(0, bytesRead), lines);
       const observed = nowUnixNano();
-      // An index, not for…of: across the await below, an iterator would cost an object per line.
-      for (let i = 0; i < lines.length; i += 1) {
-        const line = lines[i]!;
-        lastEnd = line.end;
-        if (line.text.length === 0) continue;
-        this.#addLine(assembler, idPrefix, line, path, name, observed);
+      for (let i = 0; i < lines.count; i += 1) {
+        lastEnd = lines.ends[i]!;
+        if (lines.texts[i]!.length === 0) continue;
+        this.#addLine(assembler, idPrefix, lines, i, path, name, observed);
         if (assembler.length > maxBatchRecords || assembler.bytes >= MAX_BATCH_BYTES) {
           const ready = assembler.take(true, maxBatchRecords);
           if (ready && !(await this.#deliver(file, ready.records, ready.end))) return false;
         }
       }
     }
+    lines.clear();
     file.lastReadBytes = readBytes;
     const rest = assembler.take(false);
     if (rest && !(await this.#deliver(file, rest.records, rest.end))) return false;
@@ -199,9 +200,12 @@ export class FileLogReceiver implements Receiver {
   }
 
   /** A line becomes a record, or — a continuation of the Python record before it — part of its message. */
-  #addLine(assembler: RecordAssembler, idPrefix: string, line: Line, path: string, name: string, observed: string): void {
-    const { parsed, recognised, kind } = this.#parse(line.text);
-    if (!recognised && this.#options.joinContinuationLines && assembler.continueLast(line.text, line.end)) {
+  #addLine(assembler: RecordAssembler, idPrefix: string, lines: LineList, i: number, path: string, name: string, observed: string): void {
+    const text = lines.texts[i]!;
+    const start = lines.starts[i]!;
+    const end = lines.ends[i]!;
+    const { parsed, recognised, kind } = this.#parse(text);
+    if (!recognised && this.#options.joinContinuationLines && assembler.continueLast(text, end)) {
       this.#lineCounts.joined += 1;
       return;
     }
@@ -209,7 +213,7 @@ export class FileLogReceiver implements Receiver {
     const attributes = parsed.attributes;
     attributes['log.file.path'] = path;
     attributes['log.file.name'] = name;
-    if (line.truncated) {
+    if (lines.truncated[i]) {
       attributes['log.record.truncated'] = true;
       this.#lineCounts.truncated += 1;
     }
@@ -220,21 +224,23 @@ export class FileLogReceiver implements Receiver {
       severityText: parsed.severityText,
       body: parsed.body,
       attributes,
-      recordId: idPrefix + String(line.start),
+      recordId: idPrefix + String(start),
     };
-    assembler.push(record, line.end, kind === 'python' && recognised, line.end - line.start);
+    assembler.push(record, end, kind === 'python' && recognised, end - start);
   }
 
   /** A file no glob lists any more, read to its end: its last partial line goes out, then it is closed. */
   async #retire(file: TrackedFile): Promise<void> {
-    const lines: Line[] = [];
+    const lines = new LineList();
     file.splitter.flush(lines);
     const assembler = new RecordAssembler(this.#options.maxLineBytes);
     const observed = nowUnixNano();
-    for (const line of lines) if (line.text.length > 0) this.#addLine(assembler, `${file.id}:`, line, file.path, basename(file.path), observed);
+    for (let i = 0; i < lines.count; i += 1) {
+      if (lines.texts[i]!.length > 0) this.#addLine(assembler, `${file.id}:`, lines, i, file.path, basename(file.path), observed);
+    }
     const ready = assembler.take(false);
     if (ready && !(await this.#deliver(file, ready.records, ready.end))) return;
-    const end = lines.at(-1)?.end ?? file.committed;
+    const end = lines.count > 0 ? lines.ends[lines.count - 1]! : file.committed;
     if (end > file.committed) this.#commit(file, end);
     await this.#tracker.close(file);
     this.#checkpointDirty = true;
