@@ -107,6 +107,28 @@ test('protobuf encoder: random batches decode (backend decoder) to the same reso
   }), { numRuns: 500 });
 });
 
+test('protobuf encoder: records that repeat their neighbours\' string attributes (copied as bytes), around records over 16 KiB', () => {
+  // Few keys and values, so that records often repeat the previous one's; long and non-ASCII values take the general
+  // path; a body over 16 KiB widens its record's length prefix, which moves bytes the copies point at.
+  const pooledValue = fc.constantFrom('payment', 'door', '/var/log/vending/vending_machine.log', 'é', 'x'.repeat(130), '');
+  const pooledRecord: fc.Arbitrary<LogRecord> = fc.record({
+    timeUnixNano: unixNano,
+    observedTimeUnixNano: unixNano,
+    severityNumber: fc.constantFrom(9, 17),
+    severityText: fc.constantFrom('INFO', 'ERROR'),
+    body: fc.oneof(fc.constantFrom('ok', 'é'), fc.nat(3).map((n) => 'b'.repeat(n * 9_000))),
+    attributes: fc.dictionary(fc.constantFrom('component', 'log.file.path', 'log.file.name', ATTR_BOOT_ID, 'n'), fc.oneof(pooledValue, fc.nat(2)), { noNullPrototype: true }),
+    recordId: fc.constantFrom('r:1', 'r:2'),
+    bootId: fc.constantFrom('boot-a', 'boot-b'),
+  }, { requiredKeys: ['timeUnixNano', 'observedTimeUnixNano', 'severityNumber', 'severityText', 'body', 'attributes'] });
+  fc.assert(fc.property(fc.array(pooledRecord, { minLength: 1, maxLength: 12 }), (records) => {
+    const b: LogBatch = { resource: { 'device.id': 'VM001' }, records };
+    const bytes = encodeLogsRequestProto(b, 16);
+    assert.deepEqual(decodeOtlpLogsProto(bytes), [{ resource: expectedAttributes(b.resource), records: records.map(expectedRecord) }]);
+    assert.deepEqual(decodeRequest(bytes), decodeRequest(reference(b)));
+  }), { numRuns: 150 });
+});
+
 // (2) The same request as otlp-transformer's encoding of the SDK-record mapping, compared as decoded structures:
 // every field of the request tree by number (schema below, opentelemetry-proto), proto3 defaults dropped except
 // inside AnyValue (a oneof, where an empty string is a value).

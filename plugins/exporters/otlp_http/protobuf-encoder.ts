@@ -6,6 +6,7 @@
 // trace_id, span_id and flags only when both ids are present; default values (0, '') left out.
 import type { AttributeValue, Attributes, LogBatch, LogRecord } from '../../../collector/component/index.js';
 import { ProtobufWriter } from './protobuf-writer.js';
+import { RepeatCache } from './repeat-cache.js';
 import { ATTR_BOOT_ID, ATTR_RECORD_UID } from './to-sdk-records.js';
 
 const WIRE_VARINT = 0;
@@ -22,6 +23,8 @@ const INT64_MAX_EXCLUSIVE = 2 ** 63;
 const RECORD_LENGTH_BYTES = 2;
 /** LogRecord.body's tag byte (field 5, length-delimited). */
 const TAG_BODY = (5 << 3) | WIRE_BYTES;
+/** LogRecord.attributes' tag byte (field 6, length-delimited). */
+const TAG_ATTRIBUTE = (6 << 3) | WIRE_BYTES;
 
 /** The batch as ExportLogsServiceRequest bytes; an empty batch gives an empty request (no bytes). */
 export function encodeLogsRequestProto(batch: LogBatch, initialBytes?: number): Buffer {
@@ -31,7 +34,7 @@ export function encodeLogsRequestProto(batch: LogBatch, initialBytes?: number): 
   const resourceLogs = w.begin(4);
   w.tag(1, WIRE_BYTES); // ResourceLogs.resource
   const resource = w.begin(2);
-  writeAttributes(w, batch.resource, 1, undefined); // Resource.attributes
+  writeAttributes(w, batch.resource); // Resource.attributes
   w.end(resource);
   w.tag(2, WIRE_BYTES); // ResourceLogs.scope_logs
   const scopeLogs = w.begin(4);
@@ -40,16 +43,18 @@ export function encodeLogsRequestProto(batch: LogBatch, initialBytes?: number): 
   w.tag(1, WIRE_BYTES); // InstrumentationScope.name
   w.string(SCOPE_NAME);
   w.end(scope);
+  const repeats = new RepeatCache();
   for (const record of batch.records) {
     w.tag(2, WIRE_BYTES); // ScopeLogs.log_records
-    writeLogRecord(w, record);
+    writeLogRecord(w, record, repeats);
+    repeats.check(w);
   }
   w.end(scopeLogs);
   w.end(resourceLogs);
   return w.finish();
 }
 
-function writeLogRecord(w: ProtobufWriter, record: LogRecord): void {
+function writeLogRecord(w: ProtobufWriter, record: LogRecord, repeats: RepeatCache): void {
   const mark = w.begin(RECORD_LENGTH_BYTES);
   w.tag(1, WIRE_FIXED64); // time_unix_nano
   writeUnixNano(w, record.timeUnixNano);
@@ -69,7 +74,7 @@ function writeLogRecord(w: ProtobufWriter, record: LogRecord): void {
     writeAnyValue(w, body);
     w.end(mark);
   }
-  writeAttributes(w, record.attributes, 6, record); // attributes
+  writeRecordAttributes(w, record, repeats); // attributes
   const { traceId, spanId } = record;
   if (traceId !== undefined && spanId !== undefined) {
     if (record.flags) {
@@ -94,27 +99,37 @@ function writeLogRecord(w: ProtobufWriter, record: LogRecord): void {
   w.end(mark);
 }
 
+/** Resource.attributes (field 1). */
+function writeAttributes(w: ProtobufWriter, attributes: Attributes): void {
+  for (const key in attributes) {
+    if (Object.prototype.hasOwnProperty.call(attributes, key)) writeKeyValue(w, 1, key, attributes[key]);
+  }
+}
+
 /**
- * Repeated KeyValue `field`; for a record, its id and boot id too, as `{ ...attributes, uid, boot }` would give
- * (a same-named attribute keeps its place and takes the id's value).
+ * LogRecord.attributes with the record id and boot id, as `{ ...attributes, uid, boot }` would give (a same-named
+ * attribute keeps its place and takes the id's value). String values the previous record had too are copied.
  */
-function writeAttributes(w: ProtobufWriter, attributes: Attributes, field: number, record: LogRecord | undefined): void {
-  const recordId = record?.recordId;
-  const bootId = record?.bootId;
+function writeRecordAttributes(w: ProtobufWriter, record: LogRecord, repeats: RepeatCache): void {
+  const { attributes, recordId, bootId } = record;
   let wroteRecordId = recordId === undefined;
   let wroteBootId = bootId === undefined;
   for (const key in attributes) {
     if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
     if (!wroteRecordId && key === ATTR_RECORD_UID) {
-      writeKeyValue(w, field, key, recordId);
+      writeKeyValue(w, 6, key, recordId); // unique per record: nothing to repeat
       wroteRecordId = true;
-    } else if (!wroteBootId && key === ATTR_BOOT_ID) {
-      writeKeyValue(w, field, key, bootId);
+      continue;
+    }
+    let value = attributes[key];
+    if (!wroteBootId && key === ATTR_BOOT_ID) {
+      value = bootId;
       wroteBootId = true;
-    } else writeKeyValue(w, field, key, attributes[key]);
+    }
+    if (typeof value !== 'string' || !repeats.write(w, TAG_ATTRIBUTE, key, value)) writeKeyValue(w, 6, key, value);
   }
-  if (!wroteRecordId) writeKeyValue(w, field, ATTR_RECORD_UID, recordId);
-  if (!wroteBootId) writeKeyValue(w, field, ATTR_BOOT_ID, bootId);
+  if (!wroteRecordId) writeKeyValue(w, 6, ATTR_RECORD_UID, recordId);
+  if (!wroteBootId && !repeats.write(w, TAG_ATTRIBUTE, ATTR_BOOT_ID, bootId!)) writeKeyValue(w, 6, ATTR_BOOT_ID, bootId);
 }
 
 function writeKeyValue(w: ProtobufWriter, field: number, key: string, value: AttributeValue | undefined): void {

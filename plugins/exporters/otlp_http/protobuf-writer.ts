@@ -18,6 +18,7 @@ function varintBytes(value: number): number {
 export class ProtobufWriter {
   #buf: Buffer;
   #pos = 0;
+  #moves = 0;
 
   constructor(initialBytes = INITIAL_BYTES) {
     this.#buf = Buffer.allocUnsafe(initialBytes);
@@ -25,6 +26,11 @@ export class ProtobufWriter {
 
   get length(): number {
     return this.#pos;
+  }
+
+  /** How many times a message body was moved to widen its length prefix (offsets taken before may be stale). */
+  get moves(): number {
+    return this.#moves;
   }
 
   /** The bytes written so far (a view of the writer's buffer). */
@@ -179,6 +185,13 @@ export class ProtobufWriter {
     return true;
   }
 
+  /** Appends a copy of `length` bytes written earlier at `start` (a KeyValue the previous record had too). */
+  repeat(start: number, length: number): void {
+    this.#ensure(length);
+    this.#buf.copyWithin(this.#pos, start, start + length);
+    this.#pos += length;
+  }
+
   /** Short ASCII text byte by byte (cheaper than a native call); false, having written nothing, otherwise. */
   #ascii(text: string, length: number): boolean {
     this.#ensure(1 + length);
@@ -223,6 +236,7 @@ export class ProtobufWriter {
   #fixLength(at: number, reserved: number, length: number): void {
     const needed = varintBytes(length);
     if (needed !== reserved) {
+      this.#moves += 1;
       const bodyStart = at + reserved;
       this.#ensure(Math.max(needed - reserved, 0));
       this.#buf.copy(this.#buf, at + needed, bodyStart, this.#pos);
