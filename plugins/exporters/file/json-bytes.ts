@@ -8,6 +8,7 @@ const INITIAL_BYTES = 64 * 1024;
 export class JsonBytes {
   #buf: Buffer;
   #pos = 0;
+  #resets = 0;
 
   constructor(initialBytes = INITIAL_BYTES) {
     this.#buf = Buffer.allocUnsafe(initialBytes);
@@ -23,9 +24,15 @@ export class JsonBytes {
     return this.#buf.subarray(0, this.#pos);
   }
 
+  /** How many times reset() was called: offsets taken before a reset point at nothing. */
+  get resets(): number {
+    return this.#resets;
+  }
+
   /** Starts over; a buffer grown beyond keepBytes is given back (one huge batch should not pin its memory). */
   reset(keepBytes = Number.POSITIVE_INFINITY): void {
     this.#pos = 0;
+    this.#resets += 1;
     if (this.#buf.length > keepBytes) this.#buf = Buffer.allocUnsafe(INITIAL_BYTES);
   }
 
@@ -72,6 +79,13 @@ export class JsonBytes {
     this.#ensure(bytes.length);
     this.#buf.set(bytes, this.#pos);
     this.#pos += bytes.length;
+  }
+
+  /** Appends a copy of `length` bytes written since the last reset at `start` (text the previous line had too). */
+  repeat(start: number, length: number): void {
+    this.#ensure(length);
+    this.#buf.copyWithin(this.#pos, start, start + length);
+    this.#pos += length;
   }
 
   /** JSON.stringify(text). */

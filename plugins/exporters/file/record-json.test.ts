@@ -86,3 +86,24 @@ test('a batch written into one reused, growing buffer is the UTF-8 of its lines 
     assert.deepEqual(out.view(), Buffer.from(expected));
   }), { numRuns: 300 });
 });
+
+test('lines that repeat their neighbours\' string context (copied as bytes) are still each JSON.stringify\'s', () => {
+  // Few keys and values, so that lines often repeat the previous one's; one BatchJson across resets of the buffer
+  // (the copies must not point into what a reset discarded).
+  const pooled = fc.constantFrom('/var/log/vending/vending_machine.log', 'vending_machine.log', 'payment', 'é', 'a"b', '\ud800', '');
+  const pooledRecord = fc.record({
+    timeUnixNano: fc.constantFrom('1769040000001000000', '0'), observedTimeUnixNano: fc.constant('1769040001000000000'),
+    severityNumber: fc.constantFrom(9, 17), severityText: fc.constantFrom('INFO', 'ERROR'), body: fc.constantFrom('ok', 'é'),
+    attributes: fc.dictionary(fc.constantFrom('component', 'log.file.path', 'log.file.name', 'n', '1'), fc.oneof(pooled, fc.nat(3), fc.constant(undefined))),
+    recordId: fc.constantFrom('f:1', 'f:2'),
+  });
+  const out = new JsonBytes(8);
+  fc.assert(fc.property(fc.array(fc.array(pooledRecord, { maxLength: 10 }), { minLength: 1, maxLength: 3 }), resource, (batches, res) => {
+    const json = batchJson(res as Attributes);
+    for (const records of batches) {
+      out.reset();
+      for (const r of records) writeRecordJson(out, r as LogRecord, json);
+      assert.deepEqual(out.view(), Buffer.from(records.map((r) => referenceLine(r as LogRecord, res as Attributes)).join('')));
+    }
+  }), { numRuns: 300 });
+});

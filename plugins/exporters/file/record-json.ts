@@ -8,6 +8,7 @@ import {
   type Attributes, type LevelName, type LogRecord,
 } from '../../../collector/component/index.js';
 import { JsonBytes } from './json-bytes.js';
+import { RepeatCache } from './repeat-cache.js';
 
 let cachedSecond = Number.NaN;
 let cachedPrefix = '';
@@ -40,12 +41,14 @@ export function contextOf(attributes: Attributes): Attributes {
   return rest;
 }
 
-/** What every line of a batch shares, encoded once per batch. */
+/** What every line of a batch shares, encoded once per batch, and what the previous line's context was. */
 export interface BatchJson {
   /** `,"machine_id":<device.id or null>` */
   machine: Uint8Array;
   /** `,"resource":<resource>}` and the newline */
   tail: Uint8Array;
+  /** Where the previous line's string context entries are, to be copied when the next has the same. */
+  context: RepeatCache;
 }
 
 export function batchJson(resource: Attributes): BatchJson {
@@ -53,6 +56,7 @@ export function batchJson(resource: Attributes): BatchJson {
   return {
     machine: Buffer.from(`,"machine_id":${typeof machine === 'string' ? JSON.stringify(machine) : 'null'}`),
     tail: Buffer.from(`,"resource":${JSON.stringify(resource)}}\n`),
+    context: new RepeatCache(),
   };
 }
 
@@ -126,16 +130,23 @@ function writeField(out: JsonBytes, field: Uint8Array, value: unknown): void {
 }
 
 /** `,"context":{…}`: JSON.stringify(contextOf(attributes)) without the copy (own enumerable keys in their order). */
-function writeContext(out: JsonBytes, attributes: Attributes): void {
+function writeContext(out: JsonBytes, attributes: Attributes, repeats: RepeatCache): void {
   out.bytes(CONTEXT);
   let first = true;
   for (const key in attributes) {
     if (key === ATTRIBUTE_COMPONENT || !Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+    const value = attributes[key];
+    if (typeof value === 'string') {
+      if (!first) out.byte(COMMA);
+      repeats.write(out, key, value);
+      first = false;
+      continue;
+    }
     const mark = out.length;
     if (!first) out.byte(COMMA);
     out.string(key);
     out.byte(COLON);
-    if (out.value(attributes[key])) first = false;
+    if (out.value(value)) first = false;
     else out.truncate(mark);
   }
   out.byte(CLOSE_BRACE);
@@ -154,7 +165,7 @@ export function writeRecordJson(out: JsonBytes, record: LogRecord, batch: BatchJ
   if (typeof component === 'string') out.string(component);
   else out.raw('null');
   writeField(out, MESSAGE, record.body);
-  writeContext(out, record.attributes);
+  writeContext(out, record.attributes, batch.context);
   writeField(out, TIME_UNIX_NANO, record.timeUnixNano);
   writeField(out, OBSERVED_TIME_UNIX_NANO, record.observedTimeUnixNano);
   writeField(out, SEVERITY_NUMBER, record.severityNumber);
