@@ -25,8 +25,12 @@ const DEFAULT_ACK_PERSIST_DELAY_MS = 100;
 const READ_CHUNK_BYTES = 1024 * 1024;
 const MIN_SEGMENT_BYTES = 4096;
 const MAX_RESOURCES_PER_SEGMENT = 0xffff;
-/** At most this many appended records are kept in memory for read() to hand out without parsing their frames. */
-const MAX_UNREAD_RECORDS_IN_MEMORY = 16_384;
+/**
+ * At most this many appended records are kept in memory for read() to hand out without reading their frames (with
+ * their batches' encoded JSON: a few MiB when a stalled exporter lets the bound fill). A reader that keeps up holds
+ * far fewer; one that does not reads from disk past the bound.
+ */
+const MAX_UNREAD_RECORDS_IN_MEMORY = 8_192;
 
 export interface DiskQueueOptions {
   directory: string;
