@@ -57,7 +57,7 @@ export function encodeLogsRequestProto(batch: LogBatch, initialBytes?: number): 
 function writeLogRecord(w: ProtobufWriter, record: LogRecord, repeats: RepeatCache): void {
   const mark = w.begin(RECORD_LENGTH_BYTES);
   w.tag(1, WIRE_FIXED64); // time_unix_nano
-  writeUnixNano(w, record.timeUnixNano);
+  writeUnixNano(w, record.timeUnixNano, lastTime);
   if (record.severityNumber) {
     w.tag(2, WIRE_VARINT); // severity_number
     w.int64(record.severityNumber);
@@ -91,7 +91,7 @@ function writeLogRecord(w: ProtobufWriter, record: LogRecord, repeats: RepeatCac
     }
   }
   w.tag(11, WIRE_FIXED64); // observed_time_unix_nano
-  writeUnixNano(w, record.observedTimeUnixNano);
+  writeUnixNano(w, record.observedTimeUnixNano, lastObservedTime);
   if (record.eventName) {
     w.tag(12, WIRE_BYTES); // event_name
     w.string(record.eventName);
@@ -193,8 +193,27 @@ function writeAnyValue(w: ProtobufWriter, value: AttributeValue | undefined): vo
   }
 }
 
+/** A time field's last text and its value as two 32-bit halves (a batch's records share observed times). */
+interface LastTime { text: string; low: number; high: number }
+const lastTime: LastTime = { text: '', low: 0, high: 0 };
+const lastObservedTime: LastTime = { text: '', low: 0, high: 0 };
+/** What convertUnixNano gives. */
+let lastLow = 0;
+let lastHigh = 0;
+
 /** A decimal Unix-nanosecond string as fixed64; '' and unparsable text as 0 (as to-sdk-records.ts did). */
-function writeUnixNano(w: ProtobufWriter, text: string): void {
+function writeUnixNano(w: ProtobufWriter, text: string, last: LastTime): void {
+  if (text !== last.text) {
+    convertUnixNano(text);
+    last.text = text;
+    last.low = lastLow;
+    last.high = lastHigh;
+  }
+  w.fixed64(last.low, last.high);
+}
+
+/** Sets lastLow, lastHigh. */
+function convertUnixNano(text: string): void {
   const digits = text.length;
   if (digits > 0 && digits <= 19) {
     // ≤ 19 digits < 2^64: seconds (≤ 10 digits) and nanoseconds (9 digits) are exact doubles.
@@ -215,20 +234,20 @@ function writeUnixNano(w: ProtobufWriter, text: string): void {
       }
     }
     if (i === digits) {
-      writeSecondsNanos(w, seconds, nanos);
+      convertSecondsNanos(seconds, nanos);
       return;
     }
   }
-  writeUnixNanoSlow(w, text);
+  convertUnixNanoSlow(text);
 }
 
-/** seconds·10⁹ as two 32-bit halves, for the last whole second written (consecutive records share it). */
+/** seconds·10⁹ as two 32-bit halves, for the last whole second converted (consecutive records share it). */
 let cachedSeconds = -1;
 let cachedLow = 0;
 let cachedHigh = 0;
 
-/** seconds·10⁹ + nanos (seconds < 10¹⁰, nanos < 10⁹, so the sum < 2^64) as fixed64, every product below 2^53. */
-function writeSecondsNanos(w: ProtobufWriter, seconds: number, nanos: number): void {
+/** seconds·10⁹ + nanos (seconds < 10¹⁰, nanos < 10⁹, so the sum < 2^64), every product below 2^53. */
+function convertSecondsNanos(seconds: number, nanos: number): void {
   if (seconds !== cachedSeconds) {
     const upper = Math.floor(seconds / TWO_POW_16) * NANOS_PER_SECOND; // < 2^48, counts units of 2^16 ns
     const lower = (seconds % TWO_POW_16) * NANOS_PER_SECOND; // < 2^46
@@ -238,12 +257,13 @@ function writeSecondsNanos(w: ProtobufWriter, seconds: number, nanos: number): v
     cachedSeconds = seconds;
   }
   const low = cachedLow + nanos;
-  if (low < TWO_POW_32) w.fixed64(low, cachedHigh);
-  else w.fixed64(low - TWO_POW_32, cachedHigh + 1);
+  const carry = low < TWO_POW_32 ? 0 : 1;
+  lastLow = low - carry * TWO_POW_32;
+  lastHigh = cachedHigh + carry;
 }
 
 /** Anything else (whitespace, 0x…, > 19 digits, negative): BigInt's reading, 0 when it has none. */
-function writeUnixNanoSlow(w: ProtobufWriter, text: string): void {
+function convertUnixNanoSlow(text: string): void {
   let nanos = 0n;
   if (text !== '') {
     try {
@@ -252,5 +272,6 @@ function writeUnixNanoSlow(w: ProtobufWriter, text: string): void {
       nanos = 0n;
     }
   }
-  w.fixed64(Number(nanos & 0xffff_ffffn), Number(nanos >> 32n));
+  lastLow = Number(nanos & 0xffff_ffffn);
+  lastHigh = Number(nanos >> 32n);
 }
