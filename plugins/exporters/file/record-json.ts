@@ -14,14 +14,12 @@ let cachedSecond = Number.NaN;
 let cachedPrefix = '';
 let cachedPrefixBytes: Uint8Array = new Uint8Array(0);
 
-/** `2026-01-22T14:30:15.` for a Unix second; the last one is cached (consecutive records share it). */
-function isoSecondPrefix(second: number): string {
-  if (second !== cachedSecond) {
-    cachedSecond = second;
-    cachedPrefix = new Date(second * 1000).toISOString().slice(0, -4);
-    cachedPrefixBytes = Buffer.from(cachedPrefix);
-  }
-  return cachedPrefix;
+/** Makes `2026-01-22T14:30:15.` of a Unix second the cached one (consecutive records share their second). */
+function cacheSecond(second: number): void {
+  if (second === cachedSecond) return;
+  cachedSecond = second;
+  cachedPrefix = new Date(second * 1000).toISOString().slice(0, -4);
+  cachedPrefixBytes = Buffer.from(cachedPrefix);
 }
 
 /** ISO-8601 of a Unix-nano decimal string, or null for '0' / unparseable. The date part is cached per second. */
@@ -31,7 +29,8 @@ export function isoOfUnixNano(unixNano: string): string | null {
   const ms = unixNano.length > 6 ? Number(unixNano.slice(0, -6)) : Math.floor(unixNanoToMs(unixNano));
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return null;
   const second = Math.floor(ms / 1000);
-  return `${isoSecondPrefix(second)}${String(ms - second * 1000).padStart(3, '0')}Z`;
+  cacheSecond(second);
+  return `${cachedPrefix}${String(ms - second * 1000).padStart(3, '0')}Z`;
 }
 
 /** The record's attributes without `component` (the PRD's `context`). */
@@ -100,7 +99,7 @@ function writeIsoFast(out: JsonBytes, unixNano: string): boolean {
     if (i < digits - 9) second = second * 10 + d;
     else ms = ms * 10 + d;
   }
-  isoSecondPrefix(second);
+  cacheSecond(second);
   out.byte(QUOTE);
   out.bytes(cachedPrefixBytes);
   if (ms < 100) out.byte(0x30);
