@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { DiskQueue } from './disk-queue.js';
+import type { QueuedRecord } from './queue.js';
 import { batchOf } from './test-support.js';
 
 type Op =
@@ -162,4 +163,95 @@ test('with bytes flipped on disk at random: reads stay in order, each flip loses
       await rm(dir, { recursive: true, force: true });
     }
   }), { numRuns: 60 });
+});
+
+type EvictOp = Op | { op: 'appendMixed'; count: number; resource: number; seed: number };
+
+const evictOpArb: fc.Arbitrary<EvictOp> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ op: fc.constant('appendMixed' as const), count: fc.integer({ min: 1, max: 6 }), resource: fc.integer({ min: 0, max: 1 }), seed: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('read' as const), max: fc.integer({ min: 1, max: 30 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('ack' as const), count: fc.integer({ min: 0, max: 30 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('reopen' as const) }) },
+);
+
+test('with drop_lowest_severity on a small queue: reads stay in order and are the appended records; only DEBUG/INFO/WARN ever go missing', async () => {
+  const SEVERITIES = [5, 9, 9, 13, 17, 21, 0];
+  let dropped = 0;
+  let runsWithDrops = 0;
+  // Appends stay under a quarter of max_bytes (one chunk), so a full queue rejects them rather than waiting.
+  const openSmall = (dir: string): Promise<DiskQueue> => {
+    const q = new DiskQueue({
+      directory: dir, maxBytes: 12 * 1024, minFreeBytes: 0, segmentBytes: 2048, fsync: 'batch', fsyncIntervalMs: 1000,
+      fullPolicy: 'drop_lowest_severity', fullWaitMs: 20, ackPersistDelayMs: 0, events: { fsync() {}, corrupt() {}, droppedByPolicy: (n) => { dropped += n; } },
+    });
+    return q.open().then(() => q);
+  };
+  await fc.assert(fc.asyncProperty(fc.array(evictOpArb, { minLength: 20, maxLength: 80 }), async (ops) => {
+    const dir = await mkdtemp(join(tmpdir(), 'fleetlog-queue-evict-'));
+    dropped = 0;
+    let q = await openSmall(dir);
+    try {
+      const appended = new Map<number, { severity: number; resource: string; body: string }>();
+      const seen = new Set<number>();
+      let next = 0;
+      let lastAckedId = -1;
+      let lastReadId = -1;
+      let inFlight: { id: number; seq: number }[] = [];
+      const take = (got: QueuedRecord[]): void => {
+        for (const r of got) {
+          const id = r.record.attributes.seq as number;
+          const a = appended.get(id);
+          assert.ok(a !== undefined && id > lastAckedId, `id ${id} was appended and not acknowledged`);
+          assert.ok(id > lastReadId, `in order: ${id} after ${lastReadId}`);
+          assert.deepEqual([r.record.severityNumber, r.resource['device.id'], r.record.body], [a.severity, a.resource, a.body]);
+          lastReadId = id;
+          seen.add(id);
+        }
+      };
+      for (const op of ops) {
+        if (op.op === 'appendMixed') {
+          const resource = `vm-${op.resource}`;
+          const batch = batchOf(next, op.count, 9, { 'device.id': resource });
+          batch.records.forEach((r, i) => {
+            r.severityNumber = SEVERITIES[(op.seed + i * 7) % SEVERITIES.length]!;
+            r.body = `line ${next + i} ${'x'.repeat((op.seed + i) % 300)}`;
+          });
+          try {
+            await q.append(batch);
+            batch.records.forEach((r, i) => appended.set(next + i, { severity: r.severityNumber, resource, body: r.body as string }));
+          } catch (error) {
+            assert.equal((error as { code?: string }).code, 'FLEETLOG_ERR_QUEUE_FULL');
+          }
+          next += op.count;
+        } else if (op.op === 'read') {
+          const got = await q.read(op.max);
+          take(got);
+          inFlight.push(...got.map((r) => ({ id: r.record.attributes.seq as number, seq: r.seq })));
+        } else if (op.op === 'ack') {
+          const count = Math.min(op.count, inFlight.length);
+          if (count > 0) {
+            await q.ack(inFlight[count - 1]!.seq);
+            lastAckedId = inFlight[count - 1]!.id;
+            inFlight = inFlight.slice(count);
+          }
+        } else if (op.op === 'reopen') {
+          await q.close();
+          q = await openSmall(dir);
+          inFlight = [];
+          lastReadId = lastAckedId;
+        }
+      }
+      await q.close();
+      q = await openSmall(dir);
+      lastReadId = lastAckedId;
+      for (let got = await q.read(50), rounds = 0; got.length > 0 && rounds < 10_000; got = await q.read(50), rounds += 1) take(got);
+      const missing = [...appended].filter(([id]) => id > lastAckedId && !seen.has(id));
+      assert.ok(missing.every(([, a]) => a.severity < 17), `only evictable records go missing: ${missing.map(([id, a]) => `${id}/${a.severity}`).join(', ')}`);
+      if (dropped > 0) runsWithDrops += 1;
+    } finally {
+      await q.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }), { numRuns: 50 });
+  assert.ok(runsWithDrops > 0, 'the drop policy was exercised');
 });
