@@ -487,9 +487,9 @@ export class DiskQueue implements DeliveryQueue {
     return last !== undefined && last.lastSeq > this.#lastReadSeq;
   }
 
-  async waitForAppend(signal: AbortSignal): Promise<void> {
+  async waitForAppend(signal: AbortSignal, timeoutMs?: number): Promise<void> {
     if (this.hasUnread()) return;
-    await this.#appended.wait(signal);
+    await this.#appended.wait(signal, timeoutMs);
   }
 
   read(maxRecords: number): Promise<QueuedRecord[]> {

@@ -128,9 +128,9 @@ export class MemoryQueue implements DeliveryQueue {
     return this.#readCount < this.#records.length;
   }
 
-  async waitForAppend(signal: AbortSignal): Promise<void> {
+  async waitForAppend(signal: AbortSignal, timeoutMs?: number): Promise<void> {
     if (this.hasUnread()) return;
-    await this.#appended.wait(signal);
+    await this.#appended.wait(signal, timeoutMs);
   }
 
   async ack(seq: number): Promise<void> {

@@ -47,8 +47,8 @@ export interface DeliveryQueue {
   read(maxRecords: number): Promise<QueuedRecord[]>;
   /** True when read() would return something. */
   hasUnread(): boolean;
-  /** Resolves when records may have been appended (or the signal aborts). */
-  waitForAppend(signal: AbortSignal): Promise<void>;
+  /** Resolves when records may have been appended, the signal aborts, or after `timeoutMs` if given. */
+  waitForAppend(signal: AbortSignal, timeoutMs?: number): Promise<void>;
   /** Everything up to and including `seq` is done with (sent or dead-lettered). */
   ack(seq: number): Promise<void>;
   stats(): QueueStats;
