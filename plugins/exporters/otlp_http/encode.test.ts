@@ -6,6 +6,7 @@ import { encodeExportResponseProto } from '../../../backend/ingest/otlp-response
 import { makeBatch } from '../../../collector/testkit/index.js';
 import { decodeResponse } from './decode-response.js';
 import { BodyEncoder, bodyHeaders } from './encode.js';
+import { encodeLogsRequestProto } from './protobuf-encoder.js';
 
 // A child process, because this test's own imports may load otlp-transformer. An ES import of a CommonJS package
 // goes through require's cache, which therefore shows whether the package was loaded.
@@ -53,4 +54,12 @@ test('gzip at compression_level: every level gives the same request back; a high
 test('content headers: protobuf or JSON, content-encoding only with gzip', () => {
   assert.deepEqual(bodyHeaders({ encoding: 'protobuf', compression: 'gzip', compressionLevel: 1 }), { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
   assert.deepEqual(bodyHeaders({ encoding: 'json', compression: 'none', compressionLevel: 1 }), { 'content-type': 'application/json' });
+});
+
+test('one encoder, request after request (its protobuf buffer reused): each body is its own batch\'s', async () => {
+  const encoder = new BodyEncoder({ encoding: 'protobuf', compression: 'gzip', compressionLevel: 1 });
+  const batches = [makeBatch(2000), makeBatch(3), { resource: {}, records: [] }, makeBatch(40)];
+  const bodies = [];
+  for (const batch of batches) bodies.push(await encoder.encode(batch));
+  bodies.forEach((body, i) => assert.deepEqual(gunzipSync(body), encodeLogsRequestProto(batches[i]!)));
 });

@@ -4,7 +4,8 @@
 import { gzipSync, type ZlibOptions } from 'node:zlib';
 import type { LogBatch } from '../../../collector/component/index.js';
 import type { OtlpHttpOptions } from './config.js';
-import { encodeLogsRequestProto } from './protobuf-encoder.js';
+import { encodeLogsRequestInto, encodeLogsRequestProto } from './protobuf-encoder.js';
+import { ProtobufWriter } from './protobuf-writer.js';
 
 export type BodyOptions = Pick<OtlpHttpOptions, 'encoding' | 'compression' | 'compressionLevel'>;
 
@@ -18,8 +19,10 @@ function loadJsonEncoder(): Promise<JsonEncoder> {
   return jsonEncoder;
 }
 
-async function encodeBody(batch: LogBatch, encoding: 'protobuf' | 'json'): Promise<Buffer> {
-  if (encoding === 'protobuf') return encodeLogsRequestProto(batch);
+/** A reused protobuf buffer is kept up to this size (a 1,000-record batch is ≈ 0.2–0.3 MiB). */
+const KEEP_BUFFER_BYTES = 4 * 1024 * 1024;
+
+async function encodeJson(batch: LogBatch): Promise<Buffer> {
   const bytes = (await loadJsonEncoder())(batch);
   if (bytes === undefined) throw new Error('the OTLP serializer produced no bytes');
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -32,18 +35,29 @@ export function bodyHeaders(options: BodyOptions): Record<string, string> {
   return headers;
 }
 
-/** Encodes batches into request bodies with fixed options. */
+/**
+ * Encodes batches into request bodies with fixed options. With gzip, the protobuf is written into one buffer reused
+ * from request to request (gzipSync is done with it before encode() returns); without, each body is its own buffer,
+ * as the HTTP request holds on to it.
+ */
 export class BodyEncoder {
   readonly #options: BodyOptions;
   readonly #gzip: ZlibOptions;
+  readonly #writer: ProtobufWriter | undefined;
 
   constructor(options: BodyOptions) {
     this.#options = options;
     this.#gzip = { level: options.compressionLevel };
+    if (options.compression === 'gzip' && options.encoding === 'protobuf') this.#writer = new ProtobufWriter();
   }
 
   async encode(batch: LogBatch): Promise<Buffer> {
-    const raw = await encodeBody(batch, this.#options.encoding);
+    if (this.#writer !== undefined) {
+      const body = gzipSync(encodeLogsRequestInto(this.#writer, batch), this.#gzip);
+      this.#writer.reset(KEEP_BUFFER_BYTES);
+      return body;
+    }
+    const raw = this.#options.encoding === 'protobuf' ? encodeLogsRequestProto(batch) : await encodeJson(batch);
     return this.#options.compression === 'gzip' ? gzipSync(raw, this.#gzip) : raw;
   }
 }

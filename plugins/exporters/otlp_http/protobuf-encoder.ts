@@ -28,7 +28,12 @@ const TAG_ATTRIBUTE = (6 << 3) | WIRE_BYTES;
 
 /** The batch as ExportLogsServiceRequest bytes; an empty batch gives an empty request (no bytes). */
 export function encodeLogsRequestProto(batch: LogBatch, initialBytes?: number): Buffer {
-  const w = new ProtobufWriter(initialBytes ?? 256 + batch.records.length * 256);
+  return encodeLogsRequestInto(new ProtobufWriter(initialBytes ?? 256 + batch.records.length * 256), batch);
+}
+
+/** The same, written into `w` (reset first) and returned as a view of its buffer, valid until its next use. */
+export function encodeLogsRequestInto(w: ProtobufWriter, batch: LogBatch): Buffer {
+  w.reset();
   if (batch.records.length === 0) return w.finish();
   w.tag(1, WIRE_BYTES); // ExportLogsServiceRequest.resource_logs
   const resourceLogs = w.begin(4);

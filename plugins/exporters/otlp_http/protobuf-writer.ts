@@ -33,6 +33,12 @@ export class ProtobufWriter {
     return this.#moves;
   }
 
+  /** Starts over; a buffer grown beyond keepBytes is given back (one huge batch should not pin its memory). */
+  reset(keepBytes = Number.POSITIVE_INFINITY): void {
+    this.#pos = 0;
+    if (this.#buf.length > keepBytes) this.#buf = Buffer.allocUnsafe(INITIAL_BYTES);
+  }
+
   /** The bytes written so far (a view of the writer's buffer). */
   finish(): Buffer {
     return this.#buf.subarray(0, this.#pos);
