@@ -86,6 +86,23 @@ describe('file exporter', () => {
     assert.deepEqual(kept.map((l) => l.record_id), kept.map((_, i) => `test:${(40 - kept.length + i) % 4}`), 'in order, none missing at the seams');
   });
 
+  test('one batch across several rotations: every line once, in order, each file within max_bytes', async () => {
+    const dir = newFolder();
+    const path = join(dir, 'm.jsonl');
+    const { exporter, settings } = create({ path, max_bytes: 1500, backup_count: 20 });
+    await exporter.start();
+    assert.equal((await exporter.send(makeBatch(3), signal)).outcome, 'ok');
+    assert.equal((await exporter.send(makeBatch(25), signal)).outcome, 'ok');
+    assert.equal((await exporter.send(makeBatch(2), signal)).outcome, 'ok');
+    await exporter.shutdown();
+    settings.cleanup();
+    const names = readdirSync(dir).sort((a, b) => Number(b.split('.')[2] ?? 0) - Number(a.split('.')[2] ?? 0));
+    assert.ok(names.length >= 5, `rotated into ${names.join(', ')}`);
+    for (const name of names) assert.ok(statSync(join(dir, name)).size <= 1500, `${name} is ${statSync(join(dir, name)).size} bytes`);
+    const ids = names.flatMap((n) => readLines(join(dir, n))).map((l) => l.record_id);
+    assert.deepEqual(ids, [0, 1, 2].map((i) => `test:${i}`).concat(Array.from({ length: 25 }, (_, i) => `test:${i}`), ['test:0', 'test:1']));
+  });
+
   test('backup_count 0 truncates instead; reopening appends to an existing file', async () => {
     const path = join(newFolder(), 't.jsonl');
     const first = create({ path, max_bytes: 1500, backup_count: 0 });
