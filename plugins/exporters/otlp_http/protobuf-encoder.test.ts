@@ -234,4 +234,9 @@ describe('protobuf encoder: the same request as otlp-transformer over to-sdk-rec
     assert.equal(encodeLogsRequestProto(empty).length, 0);
     assert.equal(reference(empty).length, 0);
   });
+
+  test('a writer started with no buffer at all grows', () => {
+    const b = makeBatch(3);
+    assert.deepEqual(encodeLogsRequestProto(b, 0), encodeLogsRequestProto(b));
+  });
 });

@@ -47,7 +47,7 @@ export class ProtobufWriter {
   #ensure(bytes: number): void {
     const needed = this.#pos + bytes;
     if (needed <= this.#buf.length) return;
-    let size = this.#buf.length * 2;
+    let size = Math.max(this.#buf.length * 2, 64); // (a writer made with 0 bytes grows too)
     while (size < needed) size *= 2;
     const grown = Buffer.allocUnsafe(size);
     this.#buf.copy(grown, 0, 0, this.#pos);
