@@ -15,7 +15,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FLEETLOG_BIN, startCollectorProcess } from '../demo/collector-process.js';
@@ -115,7 +115,7 @@ service:
   const sent = await sentRecords(metricsPort);
   await collector.stop(60_000);
   sink.close();
-  const delivered = EXPORTER === 'otlp_http' ? sent : await countLines(output);
+  const delivered = EXPORTER === 'otlp_http' ? sent : existsSync(output) ? await countLines(output) : 0; // --rate 0: no output file
   process.stdout.write(`exporter ${EXPORTER} (${BIN}): rate ${RATE} lines/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up): ${written} lines written, ${delivered} delivered${EXPORTER === 'file' ? '' : ` (${sent} sent records in all), ${requests} requests`}\n`);
   process.stdout.write(`collector threads: ${threads.join(', ')}\n`);
   process.stdout.write(`collector CPU ${(cpu / measured * 100).toFixed(1)} % of one core; RSS peak sampled ${peakRss.toFixed(1)} MiB, VmHWM ${hwm.toFixed(1)} MiB\n`);
