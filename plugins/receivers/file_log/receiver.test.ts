@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import { PermanentError, SEVERITY, type LogBatch, type LogsConsumer } from '../../../collector/component/index.js';
 import { LogsSink, configFor, createNopSettings, describeComponentContract, type TestSettings } from '../../../collector/testkit/index.js';
 import { CHECKPOINT_FILE_NAME } from './checkpoint-state.js';
-import { SHUTDOWN_GRACE_MS } from './receiver.js';
+import { BUSY_CYCLE_GAP_MS, BUSY_CYCLE_RECORDS, MIN_CYCLE_GAP_MS, SHUTDOWN_GRACE_MS, cycleGapMs } from './receiver.js';
 import type { FileLogConfig } from './config.js';
 import factory from './index.js';
 
@@ -270,6 +270,13 @@ describe('file_log receiver', () => {
       await r.stop();
     }
     assert.deepEqual(bodies(r.sink), range(0, 2));
+  });
+
+  test('read pacing: 100 ms between cycles, 250 ms after a busy one (fewer, larger batches), back once it is quiet', () => {
+    assert.equal(cycleGapMs(0), MIN_CYCLE_GAP_MS);
+    assert.equal(cycleGapMs(BUSY_CYCLE_RECORDS - 1), MIN_CYCLE_GAP_MS);
+    assert.equal(cycleGapMs(BUSY_CYCLE_RECORDS), BUSY_CYCLE_GAP_MS);
+    assert.ok(BUSY_CYCLE_GAP_MS - MIN_CYCLE_GAP_MS <= 150, 'a busy file waits at most 150 ms longer (README)');
   });
 
   test('a deleted file is read to its end through the open handle, then closed', async () => {
