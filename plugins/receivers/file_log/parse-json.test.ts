@@ -100,7 +100,13 @@ const key = fc.oneof(
   fc.constantFrom('pid', 'txn', 'toString', 'constructor', '0', '10', 'a.b', ''),
   fc.string({ maxLength: 6 }),
 );
+/** toISOString times of a few seconds, so that consecutive lines share a second (the parser caches the last one). */
+const sameSecondTime = fc.tuple(
+  fc.constantFrom('2026-01-22T14:30:15', '2026-01-22T14:30:16', '1970-01-01T00:00:00', '1970-01-01T00:00:01', '2026-01-22T24:00:00', '2026-02-30T10:00:00', '1969-12-31T23:59:59'),
+  fc.integer({ min: 0, max: 999 }),
+).map(([second, ms]) => `${second}.${String(ms).padStart(3, '0')}Z`);
 const time = fc.oneof(
+  sameSecondTime,
   fc.date({ min: new Date(-1e13), max: new Date(4e12), noInvalidDate: true }).map((d) => d.toISOString()),
   fc.tuple(fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }), fc.integer({ min: 1, max: 12 }))
     .map(([d, digits]) => d.toISOString().replace(/\.\d+Z$/, `.${'123456789012'.slice(0, digits)}Z`)),
@@ -128,4 +134,16 @@ test('parseJson: the same record as the implementation it replaced, for random J
   fc.assert(fc.property(line, (text) => {
     assert.deepEqual(parseJson(text), referenceParse(text), text);
   }), { numRuns: 3000 });
+});
+
+test('parseJson: times of one second (cached) and around it, as Date.parse reads them', () => {
+  const times = [
+    '2026-01-22T14:30:15.123Z', '2026-01-22T14:30:15.999Z', '2026-01-22T14:30:16.000Z', '2026-01-22T14:30:15.001Z',
+    '2026-01-22T14:30:15.001+01:00', '1970-01-01T00:00:00.500Z', '1970-01-01T00:00:01.500Z', '2026-01-22T24:00:00.000Z',
+    '2026-01-22T24:00:00.001Z', '2026-13-01T00:00:00.000Z', '2026-01-22T14:30:15.1234Z', '2026-01-22T14:30:15.123Z',
+  ];
+  for (const t of times) {
+    const line = JSON.stringify({ timestamp: t, level: 'INFO', message: 'm' });
+    assert.deepEqual(parseJson(line), referenceParse(line), t);
+  }
 });

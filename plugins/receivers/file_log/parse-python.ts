@@ -9,6 +9,7 @@
 // shortest text before a ` - <letters> - `, so a name may contain ` - ` and so may the message.
 import { SEVERITY, levelFromText, msToUnixNano } from '../../../collector/component/index.js';
 import type { ParsedLine, TimeZone } from './parsed-line.js';
+import { milliFraction } from './unix-nano.js';
 
 /** Characters `.` does not match in the expression above: a line holding one is not a Python record. */
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
@@ -28,13 +29,6 @@ function digitsAt(line: string, from: number, count: number): number {
     value = value * 10 + digit;
   }
   return value;
-}
-
-/** `ddd000000` for every millisecond, built on first use: a 3-digit fraction's nanoseconds without arithmetic. */
-let milliFractions: string[] | undefined;
-function milliFraction(ms: number): string {
-  milliFractions ??= Array.from({ length: 1000 }, (_, i) => `${String(i).padStart(3, '0')}000000`);
-  return milliFractions[ms]!;
 }
 
 /** Nanoseconds string from whole-second milliseconds and a fraction's digits (`123`, `123456`). */
