@@ -4,8 +4,11 @@
 // warm-up, and every line is checked to have arrived.
 //
 //   node --import tsx bench/file-log-steady.ts [--rate 5000] [--seconds 30] [--exporter file|otlp_http|both]
-//                                              [--bin PATH] [--cpu-prof DIR] [--node-options "…"]
+//                                              [--bin PATH] [--cpu-prof DIR] [--node-options "…"] [--format python|json]
 //
+// --format json writes PRD JSON lines (toISOString time, level, component, message, context: what the demo's
+// vending simulator writes) instead of Python logging lines, parsed with `auto` as configs/pi-vending.yaml does
+// (Python lines: `python`, as before).
 // With `--exporter otlp_http` the collector sends (protobuf, gzip) to a sink in this process that answers 200
 // to every request; "delivered" is then the collector's own fleetlog_exporter_sent_records_total. `both` is the
 // shape of configs/pi-vending.yaml (file_log → local `file` tier + otlp_http, two durable queues); delivered is then
@@ -40,6 +43,8 @@ if (EXPORTER !== 'file' && EXPORTER !== 'otlp_http' && EXPORTER !== 'both') thro
 const BIN = argText('--bin', FLEETLOG_BIN);
 const CPU_PROF_DIR = argText('--cpu-prof', '');
 const NODE_OPTIONS = argText('--node-options', '');
+const FORMAT = argText('--format', 'python');
+if (FORMAT !== 'python' && FORMAT !== 'json') throw new Error(`--format python|json, not ${FORMAT}`);
 const WARMUP_SECONDS = 3;
 const TICK_MS = 20;
 
@@ -66,7 +71,7 @@ try {
   const exporterIds = EXPORTER === 'both' ? 'file, otlp_http' : EXPORTER;
   writeFileSync(config, `
 receivers:
-  file_log: { include: [${input}], parser: python, start_at: beginning }
+  file_log: { include: [${input}], parser: ${FORMAT === 'json' ? 'auto' : 'python'}, start_at: beginning }
 exporters:
   ${exporterYaml}
 service:
@@ -97,8 +102,10 @@ service:
     const due = Math.floor((tick + 1) * perTick);
     let text = '';
     for (; written < due; written += 1) {
-      const t = new Date(Date.UTC(2026, 0, 22) + written).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
-      text += `${t} - payment - INFO - Card approved for transaction ${written}\n`;
+      const iso = new Date(Date.UTC(2026, 0, 22) + written).toISOString();
+      text += FORMAT === 'json'
+        ? `${JSON.stringify({ timestamp: iso, level: 'INFO', component: 'payment', message: `Card approved for transaction ${written}`, context: { transaction_id: `t${written}`, amount_cents: written % 5000 } })}\n`
+        : `${iso.replace('T', ' ').replace('Z', '').replace('.', ',')} - payment - INFO - Card approved for transaction ${written}\n`;
     }
     appendFileSync(input, text);
     peakRss = Math.max(peakRss, memoryMiB(pid, 'VmRSS'));
@@ -116,7 +123,7 @@ service:
   await collector.stop(60_000);
   sink.close();
   const delivered = EXPORTER === 'otlp_http' ? sent : existsSync(output) ? await countLines(output) : 0; // --rate 0: no output file
-  process.stdout.write(`exporter ${EXPORTER} (${BIN}): rate ${RATE} lines/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up): ${written} lines written, ${delivered} delivered${EXPORTER === 'file' ? '' : ` (${sent} sent records in all), ${requests} requests`}\n`);
+  process.stdout.write(`exporter ${EXPORTER} (${BIN}), ${FORMAT} lines: rate ${RATE} lines/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up): ${written} lines written, ${delivered} delivered${EXPORTER === 'file' ? '' : ` (${sent} sent records in all), ${requests} requests`}\n`);
   process.stdout.write(`collector threads: ${threads.join(', ')}\n`);
   process.stdout.write(`collector CPU ${(cpu / measured * 100).toFixed(1)} % of one core; RSS peak sampled ${peakRss.toFixed(1)} MiB, VmHWM ${hwm.toFixed(1)} MiB\n`);
   process.stdout.write(`${JSON.stringify({ exporter: EXPORTER, rate: RATE, seconds: SECONDS, written, delivered, cpuPercent: Number((cpu / measured * 100).toFixed(1)), rssPeakMiB: Number(peakRss.toFixed(1)), hwmMiB: Number(hwm.toFixed(1)) })}\n`);
