@@ -57,8 +57,9 @@ export class FileLogReceiver implements Receiver {
   readonly #excludes: CompiledGlob[];
   readonly #watcher: DirectoryWatcher;
   readonly #buffer = Buffer.alloc(READ_CHUNK_BYTES);
-  /** The lines of one read, reused by every drain (drains run one at a time). */
+  /** The lines of one read, and the records of one drain: reused by every drain (drains run one at a time). */
   readonly #lines = new LineList();
+  readonly #assembler: RecordAssembler;
   #loop: Promise<void> | undefined;
   #stopping = false;
   #shutdown: Promise<void> | undefined;
@@ -82,6 +83,7 @@ export class FileLogReceiver implements Receiver {
     this.#next = next;
     this.#metrics = createMetrics(settings.meter);
     this.#parse = createLineParser(options.parser, options.timeZone);
+    this.#assembler = new RecordAssembler(options.maxLineBytes);
     this.#tracker = new FileTracker(options, settings.logger);
     this.#includes = options.include.map((g) => compileGlob(g, cwd));
     // An exclude that starts with `**` matches at any depth of any folder, not only below the working directory.
@@ -183,7 +185,8 @@ export class FileLogReceiver implements Receiver {
   async #drain(file: TrackedFile): Promise<boolean> {
     const { maxBatchRecords } = this.#options;
     const lines = this.#lines;
-    const assembler = new RecordAssembler(this.#options.maxLineBytes);
+    const assembler = this.#assembler;
+    assembler.clear();
     let lastEnd = file.committed;
     let readBytes = 0;
     const path = file.path;

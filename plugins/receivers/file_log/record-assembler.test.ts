@@ -32,3 +32,15 @@ test('take(holdLast, limit): at most limit records; a trailing joinable record w
   assert.equal(a.bytes, 10);
   assert.deepEqual(a.take(false)?.records.map((r) => r.body), ['r4']);
 });
+
+test('clear(): a reused assembler starts empty, its last record no longer joinable', () => {
+  const a = new RecordAssembler(1000);
+  a.push(record('kept?'), 10, true, 10);
+  a.clear();
+  assert.equal(a.length, 0);
+  assert.equal(a.bytes, 0);
+  assert.equal(a.continueLast('orphan', 20), false);
+  assert.equal(a.take(false), undefined);
+  a.push(record('next'), 30, false, 20);
+  assert.deepEqual(a.take(false), { records: [record('next')], end: 30 });
+});

@@ -25,6 +25,18 @@ export class RecordAssembler {
     this.#maxJoinedBytes = maxJoinedBytes;
   }
 
+  /**
+   * Forgets every record (a new drain) but keeps the typed arrays: their memory is outside the JS heap, and new
+   * ones per drain would count towards the garbage collector's external-memory limit.
+   */
+  clear(): void {
+    this.#records = [];
+    this.#bytes = 0;
+    this.#lastJoinable = false;
+    this.#lastBodyBytes = 0;
+    this.#lastFull = false;
+  }
+
   get length(): number {
     return this.#records.length;
   }
