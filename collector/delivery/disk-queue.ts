@@ -17,9 +17,10 @@ import { acquireQueueLock } from './queue-lock.js';
 import { encodeRecords, frameBytes, resourceFrameBytes, thinOut, type EncodedRecord } from './queue-records.js';
 import { recoverSegments, type RecoveryReport } from './queue-recovery.js';
 import { decodeRecordJson } from './record-codec.js';
-import { BATCH_FRAME_OVERHEAD_BYTES, FRAME_PREFIX_BYTES, KIND_RESOURCE, encodeBatchFrames, encodeFrame, frameLastSeq, frameRecords, scanFrames, type FrameRecord } from './segment-format.js';
+import { BATCH_FRAME_OVERHEAD_BYTES, FRAME_PREFIX_BYTES, KIND_RESOURCE, batchFramesSize, frameLastSeq, frameRecords, frameSize, scanFrames, writeBatchFrames, writeFrame, type FrameRecord } from './segment-format.js';
 import { fsyncDirectory, readSegment, rewriteSegment } from './segment-files.js';
 import { metaFromFrames, newSegmentMeta, noteRecord, segmentName, type SegmentMeta } from './segment-meta.js';
+import { WriteBuffer } from './write-buffer.js';
 
 const DEFAULT_ACK_PERSIST_DELAY_MS = 100;
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -31,6 +32,8 @@ const MAX_RESOURCES_PER_SEGMENT = 0xffff;
  * far fewer; one that does not reads from disk past the bound.
  */
 const MAX_UNREAD_RECORDS_IN_MEMORY = 8_192;
+/** A write's frames are encoded into one buffer kept by the queue up to this size (write-buffer.ts). */
+const MAX_KEPT_WRITE_BUFFER_BYTES = 1024 * 1024;
 
 export interface DiskQueueOptions {
   directory: string;
@@ -122,6 +125,8 @@ export class DiskQueue implements DeliveryQueue {
   #appended = new Notifier();
   #freed = new Notifier();
   #pending: PendingAppend[] = [];
+  /** Where #writeRecords() encodes a write's frames; only it uses this, under #mutex, one write at a time. */
+  #writeBuffer = new WriteBuffer(MAX_KEPT_WRITE_BUFFER_BYTES);
   #writeLoop: Promise<void> | undefined;
   #fsyncTimer: NodeJS.Timeout | undefined;
   #ackTimer: NodeJS.Timeout | undefined;
@@ -345,20 +350,18 @@ export class DiskQueue implements DeliveryQueue {
       await this.#seal();
     }
     const active = this.#active ?? (await this.#openSegment());
-    const parts: Buffer[] = [];
     let resourceIndex = active.resources.get(key);
     const newResource = resourceIndex === undefined;
-    if (resourceIndex === undefined) {
-      resourceIndex = active.resources.size;
-      parts.push(encodeFrame({ kind: KIND_RESOURCE, severity: 0, resourceIndex, seq: 0, enqueuedAtMs: 0 }, key));
-    }
+    resourceIndex ??= active.resources.size;
+    const total = (newResource ? frameSize(key) : 0) + batchFramesSize(records);
+    const out = this.#writeBuffer.take(total);
+    let pos = newResource ? writeFrame(out, 0, { kind: KIND_RESOURCE, severity: 0, resourceIndex, seq: 0, enqueuedAtMs: 0 }, key) : 0;
     const nowMs = Date.now();
     const firstSeq = this.#nextSeq;
-    parts.push(encodeBatchFrames(resourceIndex, firstSeq, nowMs, records));
-    let total = 0;
-    for (const p of parts) total += p.length;
+    pos = writeBatchFrames(out, pos, resourceIndex, firstSeq, nowMs, records);
+    if (pos !== total) throw new Error(`frames of ${pos} bytes where ${total} were sized`);
     try {
-      const { bytesWritten } = await active.handle.writev(parts);
+      const { bytesWritten } = await active.handle.write(out, 0, total);
       if (bytesWritten !== total) throw new Error(`short write (${bytesWritten} of ${total} bytes)`);
     } catch (error) {
       await truncate(active.meta.path, active.meta.bytes).catch(() => undefined);

@@ -3,12 +3,13 @@
 // the batch itself must give way.
 import type { LogRecord } from '../component/log-record.js';
 import { evictionClass } from './queue.js';
-import { RecordBytes } from './record-bytes.js';
+import { BatchJson } from './batch-json.js';
 import { BATCH_FRAME_OVERHEAD_BYTES, BATCH_INDEX_BYTES, BODY_HEADER_BYTES, FRAME_PREFIX_BYTES, batchFrameCount, type EncodedJson } from './segment-format.js';
 
-/** A record with its frame JSON (UTF-8 bytes in a buffer shared by the batch's records). */
+/** A record with its frame JSON (UTF-8 bytes shared by the batch's records, batch-json.ts). */
 export interface EncodedRecord extends EncodedJson {
   readonly record: LogRecord;
+  readonly source: BatchJson;
   /** Its share of a batch frame on disk (index entry + JSON; the frame's own overhead is counted per frame). */
   readonly bytes: number;
 }
@@ -16,27 +17,23 @@ export interface EncodedRecord extends EncodedJson {
 /**
  * The encodings of a batch's records, by its records array. A pipeline that fans out to several exporters hands
  * each delivery node the same batch, so the second queue (and a retried append of the same batch) reuses the first
- * encoding. Sound because a batch is not changed after consume() (the LogsConsumer contract; fan-out gives a
- * mutating consumer its own copy); the entry goes with the batch.
+ * encoding — its lengths always, its JSON while batch-json.ts still holds it. Sound because a batch is not changed
+ * after consume() (the LogsConsumer contract; fan-out gives a mutating consumer its own copy); the entry goes with
+ * the batch.
  */
 const encodedBatches = new WeakMap<readonly LogRecord[], readonly EncodedRecord[]>();
 
-/** One writer for every batch: encodeRecords() runs to its end without yielding. */
-const writer = new RecordBytes();
-
 export function encodeRecords(records: readonly LogRecord[]): readonly EncodedRecord[] {
   const cached = encodedBatches.get(records);
-  if (cached !== undefined) return cached;
-  writer.reset();
-  const lengths = new Array<number>(records.length);
-  for (let i = 0; i < records.length; i += 1) lengths[i] = writer.record(records[i]!);
-  const blob = writer.copy();
+  if (cached !== undefined && cached[0]?.source.stale !== true) return cached;
+  const source = new BatchJson(records);
+  const { lengths } = source;
   const encoded = new Array<EncodedRecord>(records.length);
   let start = 0;
   for (let i = 0; i < records.length; i += 1) {
     const record = records[i]!;
     const length = lengths[i]!;
-    encoded[i] = { record, severity: record.severityNumber, blob, start, length, bytes: BATCH_INDEX_BYTES + length };
+    encoded[i] = { record, severity: record.severityNumber, source, start, length, bytes: BATCH_INDEX_BYTES + length };
     start += length;
   }
   encodedBatches.set(records, encoded);

@@ -20,6 +20,11 @@ export class RecordBytes {
     return this.#pos;
   }
 
+  /** The buffer written into: bytes [0, length) are the records' JSON (until the next reset() or record()). */
+  get buffer(): Buffer {
+    return this.#buf;
+  }
+
   reset(): void {
     this.#pos = 0;
     if (this.#buf.length > KEEP_BYTES) this.#buf = Buffer.allocUnsafe(INITIAL_BYTES);

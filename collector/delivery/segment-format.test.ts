@@ -60,10 +60,11 @@ test('a truncated tail is a corrupt region when the buffer is the whole file, pe
 /** JSON strings as the queue hands them to encodeBatchFrames: UTF-8 in one shared buffer. */
 function encoded(jsons: readonly string[], severities: readonly number[]): EncodedJson[] {
   const blob = Buffer.from(jsons.join(''));
+  const source = { bytes: () => blob };
   let start = 0;
   return jsons.map((json, i) => {
     const length = Buffer.byteLength(json);
-    const r = { severity: severities[i % severities.length]!, blob, start, length };
+    const r = { severity: severities[i % severities.length]!, source, start, length };
     start += length;
     return r;
   });
@@ -152,5 +153,5 @@ test('batch frames copy JSON from any blobs in any order (a batch the drop polic
   const b = encoded(['["b1"]', '["b2"]'], [21]);
   const mixed = [a[3]!, a[0]!, a[2]!, b[1]!, b[0]!, a[1]!];
   const buf = encodeBatchFrames(0, 10, 1, mixed);
-  assert.deepEqual(recordsOf(buf).map((r) => [r.seq, r.severity, r.json]), mixed.map((r, i) => [10 + i, r.severity, r.blob.toString('utf8', r.start, r.start + r.length)]));
+  assert.deepEqual(recordsOf(buf).map((r) => [r.seq, r.severity, r.json]), mixed.map((r, i) => [10 + i, r.severity, r.source.bytes().toString('utf8', r.start, r.start + r.length)]));
 });

@@ -98,21 +98,36 @@ function sealFrame(frame: Buffer, pos: number, payloadBytes: number): void {
   frame.writeUInt32LE(crc32(frame.subarray(body, body + BODY_HEADER_BYTES + payloadBytes)), pos + 4);
 }
 
+/** Bytes of a resource or record frame with this JSON. */
+export function frameSize(json: string | Buffer): number {
+  return FRAME_PREFIX_BYTES + BODY_HEADER_BYTES + (typeof json === 'string' ? Buffer.byteLength(json) : json.length);
+}
+
+/** Writes a frame of kind resource or record (JSON as a string, or as UTF-8 bytes) at `pos`; returns its end. */
+export function writeFrame(out: Buffer, pos: number, fields: FrameFields, json: string | Buffer): number {
+  const payload = pos + FRAME_PREFIX_BYTES + BODY_HEADER_BYTES;
+  const jsonBytes = typeof json === 'string' ? out.write(json, payload, 'utf8') : json.copy(out, payload);
+  writeFrameHeader(out, pos, fields, jsonBytes);
+  sealFrame(out, pos, jsonBytes);
+  return payload + jsonBytes;
+}
+
 /** One frame of kind resource or record (JSON as a string, or as UTF-8 bytes). */
 export function encodeFrame(fields: FrameFields, json: string | Buffer): Buffer {
-  const jsonBytes = typeof json === 'string' ? Buffer.byteLength(json) : json.length;
-  const frame = Buffer.allocUnsafe(FRAME_PREFIX_BYTES + BODY_HEADER_BYTES + jsonBytes);
-  writeFrameHeader(frame, 0, fields, jsonBytes);
-  if (typeof json === 'string') frame.write(json, FRAME_PREFIX_BYTES + BODY_HEADER_BYTES, 'utf8');
-  else json.copy(frame, FRAME_PREFIX_BYTES + BODY_HEADER_BYTES);
-  sealFrame(frame, 0, jsonBytes);
+  const frame = Buffer.allocUnsafe(frameSize(json));
+  writeFrame(frame, 0, fields, json);
   return frame;
 }
 
-/** A record's JSON already encoded as UTF-8: `blob[start, start + length)`. */
+/** Where records' JSON is: UTF-8 bytes valid until the caller's next yield (batch-json.ts). */
+export interface JsonSource {
+  bytes(): Buffer;
+}
+
+/** A record's JSON already encoded as UTF-8: `source.bytes()[start, start + length)`. */
 export interface EncodedJson {
   readonly severity: number;
-  readonly blob: Buffer;
+  readonly source: JsonSource;
   readonly start: number;
   readonly length: number;
 }
@@ -136,23 +151,25 @@ function batchFrameEnds(records: readonly { readonly length: number }[]): number
   return ends;
 }
 
-/** How many batch frames encodeBatchFrames() writes for these records. */
+/** How many batch frames writeBatchFrames() writes for these records. */
 export function batchFrameCount(records: readonly { readonly length: number }[]): number {
   return batchFrameEnds(records).length;
 }
 
-/**
- * The records as batch frames (consecutive seqs from `firstSeq`), all in one buffer: one allocation and one write
- * for the append, one CRC per frame, copying JSON that was encoded once for every queue.
- */
-export function encodeBatchFrames(resourceIndex: number, firstSeq: number, enqueuedAtMs: number, records: readonly EncodedJson[]): Buffer {
-  const ends = batchFrameEnds(records);
-  let total = ends.length * BATCH_FRAME_OVERHEAD_BYTES;
+/** Bytes of the batch frames writeBatchFrames() writes for these records. */
+export function batchFramesSize(records: readonly { readonly length: number }[]): number {
+  let total = batchFrameCount(records) * BATCH_FRAME_OVERHEAD_BYTES;
   for (const r of records) total += BATCH_INDEX_BYTES + r.length;
-  const out = Buffer.allocUnsafe(total);
-  let pos = 0;
+  return total;
+}
+
+/**
+ * Writes the records as batch frames (consecutive seqs from `firstSeq`) at `pos` — batchFramesSize(records) bytes,
+ * one CRC per frame, copying JSON that was encoded once for every queue; returns the end.
+ */
+export function writeBatchFrames(out: Buffer, pos: number, resourceIndex: number, firstSeq: number, enqueuedAtMs: number, records: readonly EncodedJson[]): number {
   let start = 0;
-  for (const end of ends) {
+  for (const end of batchFrameEnds(records)) {
     const count = end - start;
     let payload = BATCH_COUNT_BYTES + count * BATCH_INDEX_BYTES;
     for (let i = start; i < end; i += 1) payload += records[i]!.length;
@@ -161,8 +178,8 @@ export function encodeBatchFrames(resourceIndex: number, firstSeq: number, enque
     out.writeUInt32LE(count, body);
     let index = body + BATCH_COUNT_BYTES;
     let json = index + count * BATCH_INDEX_BYTES;
-    // The JSON is copied in runs: records encoded one after the other in one blob (a batch's, unless the drop policy
-    // thinned it) are contiguous there, and each copy call costs more than its bytes.
+    // The JSON is copied in runs: records encoded one after the other from one source (a batch's, unless the drop
+    // policy thinned it) are contiguous there, and each copy call costs more than its bytes.
     let run: EncodedJson | undefined;
     let runEnd = 0;
     for (let i = start; i < end; i += 1) {
@@ -170,19 +187,26 @@ export function encodeBatchFrames(resourceIndex: number, firstSeq: number, enque
       out[index] = Math.max(0, Math.min(255, r.severity | 0));
       out.writeUInt32LE(r.length, index + 1);
       index += BATCH_INDEX_BYTES;
-      if (run !== undefined && r.blob === run.blob && r.start === runEnd) {
+      if (run !== undefined && r.source === run.source && r.start === runEnd) {
         runEnd += r.length;
         continue;
       }
-      if (run !== undefined) json += run.blob.copy(out, json, run.start, runEnd);
+      if (run !== undefined) json += run.source.bytes().copy(out, json, run.start, runEnd);
       run = r;
       runEnd = r.start + r.length;
     }
-    if (run !== undefined) run.blob.copy(out, json, run.start, runEnd);
+    if (run !== undefined) run.source.bytes().copy(out, json, run.start, runEnd);
     sealFrame(out, pos, payload);
     pos += FRAME_PREFIX_BYTES + BODY_HEADER_BYTES + payload;
     start = end;
   }
+  return pos;
+}
+
+/** The records as batch frames in a buffer of their own (writeBatchFrames). */
+export function encodeBatchFrames(resourceIndex: number, firstSeq: number, enqueuedAtMs: number, records: readonly EncodedJson[]): Buffer {
+  const out = Buffer.allocUnsafe(batchFramesSize(records));
+  writeBatchFrames(out, 0, resourceIndex, firstSeq, enqueuedAtMs, records);
   return out;
 }
 
