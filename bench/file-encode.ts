@@ -5,8 +5,7 @@
 //
 //   node --import tsx bench/file-encode.ts [--records 1000] [--rounds 15] [--ms-per-round 300] [--format python|json]
 import type { Attributes, LogBatch, LogRecord } from '../collector/component/index.js';
-import { levelOfSeverity } from '../collector/component/index.js';
-import { JsonBytes } from '../plugins/exporters/file/json-bytes.js';
+import { JsonBytes, levelOfSeverity } from '../collector/component/index.js';
 import { batchJson, isoOfUnixNano, recordToJsonLine, writeRecordJson } from '../plugins/exporters/file/record-json.js';
 import { vendingBatch } from './vending-batch.js';
 

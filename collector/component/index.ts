@@ -14,3 +14,4 @@ export { FleetlogError, PermanentError, errorMessage, isPermanentError } from '.
 export type { CollectorErrorCode, ErrorCode } from './error-codes.js';
 export { COLLECTOR_ERROR_CODES } from './error-codes.js';
 export { defineExporter, defineProcessor, defineReceiver } from './define.js';
+export { JsonBytes } from './json-bytes.js';

@@ -5,11 +5,10 @@
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
-  errorMessage, sendDrop, sendOk, sendRetry,
+  JsonBytes, errorMessage, sendDrop, sendOk, sendRetry,
   type Exporter, type LogBatch, type SendResult, type Settings,
 } from '../../../collector/component/index.js';
 import type { FileExporterOptions } from './config.js';
-import { JsonBytes } from './json-bytes.js';
 import { batchJson, writeRecordJson } from './record-json.js';
 
 /** Error codes that no retry can fix: the batch goes to the dead letters. */

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { levelOfSeverity, msToUnixNano, type Attributes, type LogRecord } from '../../../collector/component/index.js';
+import { JsonBytes, levelOfSeverity, msToUnixNano, type Attributes, type LogRecord } from '../../../collector/component/index.js';
 import { makeBatch } from '../../../collector/testkit/index.js';
-import { JsonBytes } from './json-bytes.js';
 import { batchJson, contextOf, isoOfUnixNano, recordToJsonLine, writeRecordJson } from './record-json.js';
 
 test('ISO times equal Date#toISOString for any millisecond (the per-second cache never goes stale)', () => {

@@ -4,10 +4,9 @@
 // attributes, no line string) and is byte for byte JSON.stringify of the documented object plus a newline;
 // record-json.test.ts checks that for arbitrary records.
 import {
-  ATTRIBUTE_COMPONENT, LEVEL_NAMES, RESOURCE_DEVICE_ID, levelOfSeverity, unixNanoToMs,
+  JsonBytes, ATTRIBUTE_COMPONENT, LEVEL_NAMES, RESOURCE_DEVICE_ID, levelOfSeverity, unixNanoToMs,
   type Attributes, type LevelName, type LogRecord,
 } from '../../../collector/component/index.js';
-import { JsonBytes } from './json-bytes.js';
 import { RepeatCache } from './repeat-cache.js';
 
 let cachedSecond = Number.NaN;

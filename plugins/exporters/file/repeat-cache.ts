@@ -1,7 +1,7 @@
 // Where the previous line's string context entries (`"log.file.path":"/var/log/…"`) were written, so that the
 // next line's same key with the same value (a batch's records usually share the file path and name …) is copied
 // as bytes instead of escaped and encoded again. Offsets are into one JsonBytes between two resets.
-import type { JsonBytes } from './json-bytes.js';
+import type { JsonBytes } from '../../../collector/component/index.js';
 
 /** Keys remembered; further string entries of a line are written as usual. */
 const MAX_KEYS = 8;

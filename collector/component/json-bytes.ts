@@ -1,9 +1,12 @@
-// JSON text written as UTF-8 straight into one growing Buffer, which a writer reuses from batch to batch: no
-// string per value, no line strings to join, no Buffer per write. Every value is written exactly as
-// JSON.stringify writes it; ASCII strings that need no escaping (most log text) are copied byte by byte in
-// JavaScript, anything else goes through JSON.stringify and a native UTF-8 write.
+// JSON text written as UTF-8 straight into one growing Buffer that its owner reuses from batch to batch: no string
+// per value, no strings to join, no Buffer per write. Every value comes out exactly as JSON.stringify writes it. ASCII
+// strings that need no escaping (most log text) are copied byte by byte in JavaScript, plain objects are walked here;
+// anything else goes through JSON.stringify and a native UTF-8 write. Used by the disk queue (records' packed JSON)
+// and the `file` exporter (its JSON lines); a plugin that writes JSON per record may use it too.
 
 const INITIAL_BYTES = 64 * 1024;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
 
 export class JsonBytes {
   #buf: Buffer;
@@ -17,6 +20,11 @@ export class JsonBytes {
   /** Bytes written since the last reset(). */
   get length(): number {
     return this.#pos;
+  }
+
+  /** The buffer written into: bytes [0, length) are what was written (valid until the next write or reset()). */
+  get buffer(): Buffer {
+    return this.#buf;
   }
 
   /** The bytes written so far: a view of the writer's buffer, valid until the next write or reset(). */
@@ -39,16 +47,6 @@ export class JsonBytes {
   /** Forgets what was written after `length` (a key whose value turned out to be undefined). */
   truncate(length: number): void {
     this.#pos = length;
-  }
-
-  #ensure(bytes: number): void {
-    const needed = this.#pos + bytes;
-    if (needed <= this.#buf.length) return;
-    let size = Math.max(this.#buf.length * 2, 64); // (a writer made with 0 bytes grows too)
-    while (size < needed) size *= 2;
-    const grown = Buffer.allocUnsafe(size);
-    this.#buf.copy(grown, 0, 0, this.#pos);
-    this.#buf = grown;
   }
 
   /** Text that is already JSON (punctuation, keys, digits); UTF-8 encoded if it is not ASCII. */
@@ -81,7 +79,7 @@ export class JsonBytes {
     this.#pos += bytes.length;
   }
 
-  /** Appends a copy of `length` bytes written since the last reset at `start` (text the previous line had too). */
+  /** Appends a copy of `length` bytes written since the last reset at `start` (text written before, once more). */
   repeat(start: number, length: number): void {
     this.#ensure(length);
     this.#buf.copyWithin(this.#pos, start, start + length);
@@ -94,17 +92,17 @@ export class JsonBytes {
     this.#ensure(length + 2);
     const buf = this.#buf;
     let pos = this.#pos;
-    buf[pos++] = 0x22;
+    buf[pos++] = QUOTE;
     for (let i = 0; i < length; i += 1) {
       const code = text.charCodeAt(i);
       // `"`, `\` and control characters are escaped; non-ASCII (lone surrogates included) needs the encoder.
-      if (code < 0x20 || code === 0x22 || code === 0x5c || code > 0x7f) {
+      if (code < 0x20 || code === QUOTE || code === 0x5c || code > 0x7f) {
         this.#utf8(JSON.stringify(text));
         return;
       }
       buf[pos++] = code;
     }
-    buf[pos++] = 0x22;
+    buf[pos++] = QUOTE;
     this.#pos = pos;
   }
 
@@ -126,17 +124,42 @@ export class JsonBytes {
       case 'boolean':
         this.raw(value ? 'true' : 'false');
         return true;
-      default: {
+      case 'object':
         if (value === null) {
           this.raw('null');
           return true;
         }
-        const json = JSON.stringify(value) as string | undefined;
-        if (json === undefined) return false;
-        this.#utf8(json);
-        return true;
-      }
+        if (Object.getPrototypeOf(value) === Object.prototype && !('toJSON' in value)) {
+          this.#object(value as Record<string, unknown>);
+          return true;
+        }
+        return this.#stringified(value);
+      default:
+        return this.#stringified(value);
     }
+  }
+
+  /** A plain object's own keys in JSON.stringify's order (for…in visits own keys first, in that order). */
+  #object(value: Record<string, unknown>): void {
+    this.byte(0x7b);
+    let first = true;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const mark = this.#pos;
+      if (!first) this.byte(COMMA);
+      this.string(key);
+      this.byte(0x3a);
+      if (this.value(value[key])) first = false;
+      else this.#pos = mark; // undefined, a function or a symbol: the key is left out
+    }
+    this.byte(0x7d);
+  }
+
+  #stringified(value: unknown): boolean {
+    const json = JSON.stringify(value) as string | undefined;
+    if (json === undefined) return false;
+    this.#utf8(json);
+    return true;
   }
 
   /** A non-negative int32 in decimal. */
@@ -158,5 +181,15 @@ export class JsonBytes {
   #utf8(text: string): void {
     this.#ensure(text.length * 3); // a UTF-16 code unit is at most 3 bytes of UTF-8
     this.#pos += this.#buf.write(text, this.#pos, 'utf8');
+  }
+
+  #ensure(bytes: number): void {
+    const needed = this.#pos + bytes;
+    if (needed <= this.#buf.length) return;
+    let size = Math.max(this.#buf.length * 2, 64); // (a writer made with 0 bytes grows too)
+    while (size < needed) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    this.#buf.copy(grown, 0, 0, this.#pos);
+    this.#buf = grown;
   }
 }
