@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FLEETLOG_BIN, startCollectorProcess } from '../demo/collector-process.js';
 import { countLines } from './count-lines.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../collector/testkit/free-port.js';
 import { cpuSeconds, memoryMiB, threadCpuSeconds } from './proc-usage.js';
 import { sentRecords } from './sent-records.js';
 

@@ -16,7 +16,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCollectorProcess } from '../demo/collector-process.js';
 import { countLines } from './count-lines.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../collector/testkit/free-port.js';
 import { cpuSeconds, memoryMiB } from './proc-usage.js';
 import { sentRecords } from './sent-records.js';
 

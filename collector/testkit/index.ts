@@ -6,4 +6,5 @@ export { makeBatch, makeRecords } from './make-batch.js';
 export { configFor, validateComponentConfig } from './config-for.js';
 export { describeComponentContract, misspell } from './contract-suite.js';
 export { seededRandom } from './seeded-random.js';
+export { freePort } from './free-port.js';
 export type { ContractOptions } from './contract-suite.js';

@@ -6,27 +6,19 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { FLEETLOG_BIN, startCollectorProcess } from '../../demo/collector-process.js';
+import { freePort } from '../../collector/testkit/free-port.js';
 import { runFleetlog, type CommandRun } from './fleetlog-cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fleetlog-configs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A port nobody listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function collectorConfigs(): string[] {
   return readdirSync(join(ROOT, 'configs')).filter((f) => /\.ya?ml$/.test(f)).filter((f) => {
@@ -69,7 +61,7 @@ test('configs/ holds the Pi examples', () => {
 for (const name of collectorConfigs()) {
   test(`configs/${name}: validates, starts, keeps the local tier and queues what the closed backend port refuses, stops with 0`, async () => {
     const base = join(dir, name.replace(/\.ya?ml$/, ''));
-    const env = siteEnv(base, `http://127.0.0.1:${await closedPort()}`);
+    const env = siteEnv(base, `http://127.0.0.1:${await freePort()}`);
     const file = join(ROOT, 'configs', name);
     const validated = await fleetlog(['validate', '--config', file], env);
     assert.equal(validated.code, 0, validated.stderr);

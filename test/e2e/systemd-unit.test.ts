@@ -4,12 +4,12 @@
 // on the unit's KillSignal with exit 0 well within TimeoutStopSec.
 import assert from 'node:assert/strict';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startCollectorProcess } from '../../demo/collector-process.js';
+import { freePort } from '../../collector/testkit/free-port.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const UNIT = join(ROOT, 'deploy', 'systemd', 'fleetlog-collector.service');
@@ -43,13 +43,6 @@ function one(service: Map<string, string[]>, key: string): string {
   return values[0]!;
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 test('the systemd unit\'s ExecStart starts a collector with its node flags, delivers, and stops on KillSignal within TimeoutStopSec', async () => {
   const service = serviceSection();
@@ -84,7 +77,7 @@ test('the systemd unit\'s ExecStart starts a collector with its node flags, deli
   mkdirSync(env.FLEETLOG_LOCAL_DIR!, { recursive: true });
   Object.assign(env, {
     MACHINE_ID: 'VM-UNIT-1', VENDING_LOG_DIR: logs, VENDING_LOG_TIME_ZONE: 'utc',
-    FLEETLOG_ENDPOINT: `http://127.0.0.1:${await closedPort()}`,
+    FLEETLOG_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
     FLEETLOG_API_KEY: 'flk_0000000000000000_not-a-real-key-not-a-real-key-not-a-real-k',
   });
   const etc = join(dir, 'etc', 'fleetlog');

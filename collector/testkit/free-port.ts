@@ -1,4 +1,5 @@
-// A TCP port on 127.0.0.1 that nothing listens on just now (bound, then released), for a child's metrics endpoint.
+// A TCP port on 127.0.0.1 that nothing listens on just now (bound, then released): for a child's metrics endpoint,
+// or as an endpoint that refuses connections (a backend that is down).
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 
