@@ -8,6 +8,7 @@ import type { Attributes, LogBatch, LogRecord } from '../collector/component/ind
 import { JsonBytes, levelOfSeverity } from '../collector/component/index.js';
 import { batchJson, isoOfUnixNano, recordToJsonLine, writeRecordJson } from '../plugins/exporters/file/record-json.js';
 import { vendingBatch } from './vending-batch.js';
+import { medianMsPerCall } from './median-ms-per-call.js';
 
 const args = process.argv.slice(2);
 const argValue = (name: string, fallback: number): number => {
@@ -64,21 +65,7 @@ function exporterBytes(batch: LogBatch): number {
 
 /** Median milliseconds per call over ROUNDS rounds of MS_PER_ROUND each. */
 function measure(encode: (batch: LogBatch) => number, batch: LogBatch): number {
-  for (let i = 0; i < 50; i += 1) encode(batch); // warm-up
-  const perCall: number[] = [];
-  for (let round = 0; round < ROUNDS; round += 1) {
-    let calls = 0;
-    const start = process.hrtime.bigint();
-    let elapsedMs = 0;
-    while (elapsedMs < MS_PER_ROUND) {
-      encode(batch);
-      calls += 1;
-      elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
-    }
-    perCall.push(elapsedMs / calls);
-  }
-  perCall.sort((a, b) => a - b);
-  return perCall[Math.floor(perCall.length / 2)]!;
+  return medianMsPerCall(() => encode(batch), ROUNDS, MS_PER_ROUND);
 }
 
 const batch = vendingBatch(RECORDS, FORMAT);

@@ -15,6 +15,7 @@ import { msToUnixNano } from '../collector/component/index.js';
 import { encodeLogsRequestProto } from '../plugins/exporters/otlp_http/protobuf-encoder.js';
 import { toSdkRecords } from '../plugins/exporters/otlp_http/to-sdk-records.js';
 import { vendingBatch } from './vending-batch.js';
+import { medianMsPerCall } from './median-ms-per-call.js';
 
 const args = process.argv.slice(2);
 const argValue = (name: string, fallback: number): number => {
@@ -58,21 +59,7 @@ function after(batch: LogBatch): Uint8Array {
 
 /** Median milliseconds per call over ROUNDS rounds of MS_PER_ROUND each. */
 function measure(encode: (batch: LogBatch) => Uint8Array, batch: LogBatch): number {
-  for (let i = 0; i < 50; i += 1) encode(batch); // warm-up
-  const perCall: number[] = [];
-  for (let round = 0; round < ROUNDS; round += 1) {
-    let calls = 0;
-    const start = process.hrtime.bigint();
-    let elapsedMs = 0;
-    while (elapsedMs < MS_PER_ROUND) {
-      encode(batch);
-      calls += 1;
-      elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
-    }
-    perCall.push(elapsedMs / calls);
-  }
-  perCall.sort((a, b) => a - b);
-  return perCall[Math.floor(perCall.length / 2)]!;
+  return medianMsPerCall(() => encode(batch), ROUNDS, MS_PER_ROUND);
 }
 
 const gzipAsync = promisify(gzip);
