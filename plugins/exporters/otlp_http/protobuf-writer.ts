@@ -150,20 +150,14 @@ export class ProtobufWriter {
     buf[pos++] = length;
     buf[pos++] = 0x0a; // KeyValue.key
     buf[pos++] = keyLength;
-    for (let i = 0; i < keyLength; i += 1) {
-      const code = key.charCodeAt(i);
-      if (code > 0x7f) return false;
-      buf[pos++] = code;
-    }
+    pos = copyAscii(buf, pos, key);
+    if (pos < 0) return false;
     buf[pos++] = 0x12; // KeyValue.value
     buf[pos++] = anyLength;
     buf[pos++] = 0x0a; // AnyValue.string_value
     buf[pos++] = valueLength;
-    for (let i = 0; i < valueLength; i += 1) {
-      const code = value.charCodeAt(i);
-      if (code > 0x7f) return false;
-      buf[pos++] = code;
-    }
+    pos = copyAscii(buf, pos, value);
+    if (pos < 0) return false;
     this.#pos = pos;
     return true;
   }
@@ -182,11 +176,8 @@ export class ProtobufWriter {
     buf[pos++] = 2 + valueLength;
     buf[pos++] = 0x0a; // AnyValue.string_value
     buf[pos++] = valueLength;
-    for (let i = 0; i < valueLength; i += 1) {
-      const code = value.charCodeAt(i);
-      if (code > 0x7f) return false;
-      buf[pos++] = code;
-    }
+    pos = copyAscii(buf, pos, value);
+    if (pos < 0) return false;
     this.#pos = pos;
     return true;
   }
@@ -201,15 +192,10 @@ export class ProtobufWriter {
   /** Short ASCII text byte by byte (cheaper than a native call); false, having written nothing, otherwise. */
   #ascii(text: string, length: number): boolean {
     this.#ensure(1 + length);
-    const buf = this.#buf;
-    const start = this.#pos + 1;
-    for (let i = 0; i < length; i += 1) {
-      const code = text.charCodeAt(i);
-      if (code > 0x7f) return false;
-      buf[start + i] = code;
-    }
-    buf[this.#pos] = length;
-    this.#pos = start + length;
+    const end = copyAscii(this.#buf, this.#pos + 1, text);
+    if (end < 0) return false;
+    this.#buf[this.#pos] = length;
+    this.#pos = end;
     return true;
   }
 
@@ -262,4 +248,15 @@ function hexDigit(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
   if (code >= 97 && code <= 102) return code - 87;
   return code - 55;
+}
+
+/** Copies ASCII `text` into `buf` at `pos` (room already ensured); the position after it, or -1 at the first non-ASCII unit. */
+function copyAscii(buf: Buffer, pos: number, text: string): number {
+  const length = text.length;
+  for (let i = 0; i < length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return -1;
+    buf[pos++] = code;
+  }
+  return pos;
 }
